@@ -1,0 +1,27 @@
+// Printing instructions in LLVM's BPF assembly syntax, exactly as `llvm-objdump-19 -d`
+// prints them, so that bpfcheck's output reads like the disassembly users already know.
+#pragma once
+
+#include "bpfcheck/ir/Instruction.h"
+
+#include <string>
+
+namespace bpfcheck {
+
+/// Which of llvm-objdump's two register spellings to use for sub-register accesses.
+enum class RegisterStyle {
+  /// `llvm-objdump -d`: 32-bit loads and stores name 64-bit registers (`r0 = *(u32 *)...`).
+  Plain,
+  /// `llvm-objdump -d --mcpu=v3` or later (alu32): they name sub-registers (`w0 = ...`).
+  Alu32,
+};
+
+/// The instruction's text, e.g. `if r1 > 0x5 goto +0x3` or `r0 = *(u32 *)(r1 + 0x4)`.
+///
+/// Where llvm-objdump's own output loses information, this printer keeps it (documented
+/// in docs/disassembly.md): 32-bit fetching atomics always use the alu32 form, `skb[r1 + 0x4]`
+/// keeps a non-zero offset, and pseudo 64-bit loads spell their kind
+/// (`r1 = map_fd(0x3) ll`, `r1 = map_value(0x3, 0x8) ll`, …).
+std::string printInstruction(const Instruction &insn, RegisterStyle style = RegisterStyle::Plain);
+
+} // namespace bpfcheck
