@@ -13,6 +13,12 @@ if(BPFCHECK_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+if(BPFCHECK_FUZZ)
+  # Coverage for libFuzzer in every library; the fuzz targets add the fuzzer's main.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 # bpfcheck_add_library(NAME folder DEPENDS ...): one module = one static library with a
 # public include/ directory; dependencies point one way (DESIGN.md).
 function(bpfcheck_add_library name)

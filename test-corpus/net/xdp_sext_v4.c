@@ -1,7 +1,7 @@
 // @cflags -mcpu=v4
 /* XDP program compiled for cpu v4: reading a signed 8-bit field and comparing it
- * as signed makes clang emit a sign-extending load (LDXSB, "r = *(s8 *)") and
- * 32-bit signed moves. Exercises the v4 ISA extensions in the verifier's range
+ * as signed makes clang emit a sign-extending load (LDXSB, "r = *(s8 *)").
+ * Exercises the v4 ISA extensions in the verifier's range
  * tracking: the loaded value is known to lie in [-128, 127], so using it as a
  * bounded index after a sign check is safe. Accepted. */
 #include "corpus.h"

@@ -1,0 +1,121 @@
+// What the frontend makes of a BPF ELF object: its programs (relocated, with their
+// subprograms appended as libbpf does, ready for BPF_PROG_LOAD), its maps (BTF-defined,
+// legacy and global data), its licence, and a record of every relocation applied.
+#pragma once
+
+#include "bpfcheck/frontend/BtfExt.h"
+#include "bpfcheck/ir/Encoding.h"
+#include "bpfcheck/ir/Program.h"
+#include "bpfcheck/platform/Types.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bpfcheck {
+
+/// How a map came into the object.
+enum class MapOrigin : std::uint8_t {
+  BtfDefined, ///< a variable in `.maps`, described by BTF
+  Legacy,     ///< a `struct bpf_map_def` record in the `maps` section
+  GlobalData, ///< `.data`, `.rodata*`, `.bss`, `.data.*`: a one-entry array
+  Kconfig,    ///< `.kconfig` externs, filled from the target kernel's configuration
+};
+
+enum class PinningMode : std::uint8_t { None = 0, ByName = 1 };
+
+/// One entry of a prog-array or map-in-map initialiser (`.values = { [2] = &prog }`).
+struct MapSlotInitializer {
+  std::uint32_t index = 0;
+  std::string target; ///< a program name (prog array) or a map name (map of maps)
+};
+
+/// A map as the object declares it; `index` in Object::maps is what ImmediateKind::MapIndex
+/// refers to.
+struct MapDefinition {
+  std::string name;
+  std::string section;
+  MapOrigin origin = MapOrigin::BtfDefined;
+  std::uint32_t type = 0; ///< kernel map type value; see MapType
+  std::uint32_t keySize = 0;
+  std::uint32_t valueSize = 0;
+  std::uint32_t maxEntries = 0;
+  std::uint32_t flags = 0;
+  std::uint32_t numaNode = 0;
+  std::uint64_t mapExtra = 0;
+  PinningMode pinning = PinningMode::None;
+  std::uint32_t keyTypeId = 0;   ///< BTF type of the key in the object's BTF, 0 if none
+  std::uint32_t valueTypeId = 0; ///< BTF type of the value, 0 if none
+  /// For map-in-map types: index in Object::maps of the inner map's template.
+  std::optional<std::size_t> innerMap;
+  bool isInnerTemplate = false; ///< only describes another map's inner map
+  std::vector<MapSlotInitializer> initialSlots;
+  /// Initial contents of a global-data map (all zero for `.bss`).
+  std::vector<std::byte> initialData;
+  /// The program may only read it (`.rodata`: BPF_F_RDONLY_PROG, frozen after load).
+  bool readOnly = false;
+};
+
+/// The kind of a relocation the frontend applied, for `dump` and the tests.
+enum class RelocationKind : std::uint8_t {
+  MapReference,     ///< ld_imm64 of a map
+  GlobalData,       ///< ld_imm64 of an address in a global-data map
+  SubprogramCall,   ///< call of a local function
+  FunctionAddress,  ///< ld_imm64 of a function (callback)
+  KfuncCall,        ///< call of a kernel function resolved against the target BTF
+  Kconfig,          ///< ld_imm64 of a `.kconfig` extern
+  CoRe,             ///< a CO-RE relocation from .BTF.ext
+};
+
+std::string_view nameOf(RelocationKind kind);
+
+/// One relocation applied to a program, at a program instruction index.
+struct AppliedRelocation {
+  RelocationKind kind;
+  std::uint32_t pc = 0;      ///< slot in the program's code
+  std::string symbol;        ///< the map, function, extern or CO-RE access it resolved to
+  std::string detail;        ///< e.g. "field byte offset 16 -> 24"
+};
+
+/// A program ready to load: relocated code, decoded into the IR, with its type.
+struct Program {
+  std::string name;    ///< the function symbol's name
+  std::string section; ///< the ELF section it came from
+  ProgramType type = ProgramType::Unspec;
+  std::optional<AttachType> expectedAttachType;
+  /// For tracing, LSM, iterator and struct_ops programs: the kernel function, hook,
+  /// iterator or struct member the section names (`fentry/do_unlinkat` → "do_unlinkat").
+  std::string attachTarget;
+  bool sleepable = false;
+  /// Slots exactly as BPF_PROG_LOAD would receive them; ld_imm64 of maps use
+  /// ImmediateKind::MapIndex with the index into Object::maps.
+  std::vector<encoding::RawInstruction> slots;
+  ProgramCode code; ///< `slots` decoded: instructions, functions, CFG, source locations
+  std::vector<std::size_t> mapsUsed; ///< indices into Object::maps, in first-use order
+  std::vector<AppliedRelocation> relocations;
+  /// BTF function and line records for BPF_PROG_LOAD (`func_info`, `line_info`), their
+  /// offsets in slots of `slots`, their ids and strings in Object::btf.
+  std::vector<FuncInfoRecord> funcInfo;
+  std::vector<LineInfoRecord> lineInfo;
+};
+
+/// A whole object file.
+struct Object {
+  std::string path;
+  std::string license;
+  std::optional<std::uint32_t> kernelVersion;
+  std::vector<MapDefinition> maps;
+  std::vector<Program> programs;
+  /// The object's BTF, if any, finalised as libbpf does before handing it to the kernel:
+  /// every DATASEC's size and variable offsets filled in from the ELF sections and symbols.
+  std::vector<std::byte> btf;
+  /// Non-fatal observations: sections that hold no known program kind, and the like.
+  std::vector<std::string> warnings;
+
+  const Program *findProgram(std::string_view name) const;
+  std::optional<std::size_t> findMap(std::string_view name) const;
+};
+
+} // namespace bpfcheck

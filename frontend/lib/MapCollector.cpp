@@ -1,0 +1,300 @@
+// Map definitions follow libbpf 1.x: BTF-defined maps are variables of an anonymous struct
+// type in the `.maps` data section whose members encode the attributes (`__uint(name, N)`
+// is a pointer to an array of N elements, `__type(name, T)` a pointer to T, `__array(values,
+// T)` a flexible array of pointers to T); legacy maps are equal-sized records in `maps`.
+#include "MapCollector.h"
+
+#include <bpf/btf.h>
+#include <elf.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace bpfcheck {
+namespace {
+
+constexpr std::uint32_t MapFlagReadOnlyProgram = 1U << 7; // BPF_F_RDONLY_PROG
+constexpr std::uint32_t MapFlagMmapable = 1U << 10;       // BPF_F_MMAPABLE
+constexpr std::uint32_t RelocationAbsolute64 = 2; // R_BPF_64_ABS64
+
+const btf_type *skipModifiers(const btf *types, std::uint32_t &id) {
+  const btf_type *type = btf__type_by_id(types, id);
+  while (type && (btf_is_mod(type) || btf_is_typedef(type))) {
+    id = type->type;
+    type = btf__type_by_id(types, id);
+  }
+  return type;
+}
+
+/// Parses BTF-defined map attributes from a struct type.
+class BtfMapParser {
+public:
+  BtfMapParser(const ElfFile &elf, const btf *types, Object &object, const ElfSection &section)
+      : elf(elf), types(types), object(object), section(section) {}
+
+  Expected<std::size_t> parse(const std::string &name, std::uint32_t structId,
+                              std::uint64_t symbolOffset, bool isInner) {
+    const std::string where = "map '" + name + "' in section '" + section.name + "'";
+    std::uint32_t id = structId;
+    const btf_type *type = skipModifiers(types, id);
+    if (!type || !btf_is_struct(type))
+      return Error(where + ": its BTF type (id " + std::to_string(structId) +
+                   ") is not a struct");
+    MapDefinition map;
+    map.name = name;
+    map.section = section.name;
+    map.origin = MapOrigin::BtfDefined;
+    map.isInnerTemplate = isInner;
+    std::optional<std::uint32_t> valuesMemberOffset;
+    std::uint32_t valuesElementType = 0;
+
+    const btf_member *member = btf_members(type);
+    for (unsigned i = 0; i < btf_vlen(type); ++i, ++member) {
+      const char *memberName = btf__name_by_offset(types, member->name_off);
+      const std::string field = memberName ? memberName : "";
+      const std::string fieldWhere = where + ", field '" + field + "'";
+      std::uint32_t memberType = member->type;
+      const btf_type *resolved = skipModifiers(types, memberType);
+      if (!resolved)
+        return Error(fieldWhere + ": invalid BTF type id " + std::to_string(member->type));
+
+      if (field == "values") {
+        if (!btf_is_array(resolved) || btf_array(resolved)->nelems != 0)
+          return Error(fieldWhere + ": must be a flexible array of pointers (__array)");
+        std::uint32_t elementId = btf_array(resolved)->type;
+        const btf_type *element = skipModifiers(types, elementId);
+        if (!element || !btf_is_ptr(element))
+          return Error(fieldWhere + ": elements must be pointers");
+        valuesElementType = element->type;
+        valuesMemberOffset = btf_member_bit_offset(type, i) / 8;
+        continue;
+      }
+      if (field == "key" || field == "value") {
+        if (!btf_is_ptr(resolved))
+          return Error(fieldWhere + ": must be a pointer (__type)");
+        const long size = btf__resolve_size(types, resolved->type);
+        if (size < 0)
+          return Error(fieldWhere + ": cannot compute the size of its type");
+        (field == "key" ? map.keySize : map.valueSize) = std::uint32_t(size);
+        (field == "key" ? map.keyTypeId : map.valueTypeId) = resolved->type;
+        continue;
+      }
+      // Every other attribute is __uint(field, N): a pointer to an array of N elements.
+      std::uint32_t arrayId = resolved->type;
+      const btf_type *array = btf_is_ptr(resolved) ? skipModifiers(types, arrayId) : nullptr;
+      if (!array || !btf_is_array(array))
+        return Error(fieldWhere + ": must be declared with __uint (a pointer to an array)");
+      const std::uint32_t value = btf_array(array)->nelems;
+      if (field == "type")
+        map.type = value;
+      else if (field == "max_entries")
+        map.maxEntries = value;
+      else if (field == "map_flags")
+        map.flags = value;
+      else if (field == "numa_node")
+        map.numaNode = value;
+      else if (field == "key_size")
+        map.keySize = value;
+      else if (field == "value_size")
+        map.valueSize = value;
+      else if (field == "map_extra")
+        map.mapExtra = value;
+      else if (field == "pinning") {
+        if (value > 1)
+          return Error(fieldWhere + ": unknown pinning mode " + std::to_string(value));
+        map.pinning = PinningMode(value);
+      } else
+        return Error(fieldWhere + ": unknown map attribute");
+    }
+    if (valuesMemberOffset) {
+      // `values` holds file descriptors: the value size is theirs (as libbpf sets it).
+      if (map.valueSize != 0 && map.valueSize != 4)
+        return Error(where + ": value size " + std::to_string(map.valueSize) +
+                     " conflicts with 'values', whose entries are 4-byte descriptors");
+      map.valueSize = 4;
+    }
+    if (map.type == 0 && !isInner)
+      return Error(where + ": no map type (missing __uint(type, ...))");
+    if (map.type != 0 && !isKnownMapType(map.type))
+      return Error(where + ": unknown map type " + std::to_string(map.type));
+
+    const std::size_t index = object.maps.size();
+    object.maps.push_back(map);
+    if (valuesMemberOffset) {
+      auto initialised = parseValues(index, valuesElementType, symbolOffset + *valuesMemberOffset);
+      if (!initialised)
+        return initialised.takeError();
+    }
+    return index;
+  }
+
+private:
+  const ElfFile &elf;
+  const btf *types;
+  Object &object;
+  const ElfSection &section;
+
+  bool isMapOfMaps(std::uint32_t type) const {
+    return type == std::uint32_t(MapType::ArrayOfMaps) ||
+           type == std::uint32_t(MapType::HashOfMaps);
+  }
+
+  Expected<bool> parseValues(std::size_t outer, std::uint32_t elementType,
+                             std::uint64_t valuesOffset) {
+    const std::string where = "map '" + object.maps[outer].name + "'";
+    const std::uint32_t mapType = object.maps[outer].type;
+    if (isMapOfMaps(mapType)) {
+      auto inner = parse(object.maps[outer].name + ".inner", elementType, 0, true);
+      if (!inner)
+        return inner.takeError();
+      object.maps[outer].innerMap = *inner;
+    } else if (mapType != std::uint32_t(MapType::ProgArray)) {
+      return Error(where + ": only prog arrays and maps of maps may have initial values");
+    }
+    // Initial slots are ABS64 relocations inside the values array.
+    auto relocations = elf.relocationsFor(section.index);
+    if (!relocations)
+      return relocations.takeError();
+    const std::uint64_t end = valuesOffset + 8ull * object.maps[outer].maxEntries;
+    for (const ElfRelocation &relocation : *relocations) {
+      if (relocation.offset < valuesOffset || relocation.offset >= end)
+        continue;
+      if (relocation.type != RelocationAbsolute64)
+        return Error(where + ": initial value at section offset " +
+                     std::to_string(relocation.offset) + " has relocation type " +
+                     std::to_string(relocation.type) + ", expected R_BPF_64_ABS64");
+      const ElfSymbol &symbol = elf.symbols()[relocation.symbol];
+      object.maps[outer].initialSlots.push_back(
+          {std::uint32_t((relocation.offset - valuesOffset) / 8), symbol.name});
+    }
+    return true;
+  }
+};
+
+Expected<bool> collectBtfMaps(const ElfFile &elf, const btf *types, Object &object,
+                              MapSymbolIndex &index) {
+  const ElfSection *section = elf.findSection(".maps");
+  if (!section)
+    return true;
+  if (!types)
+    return Error("section '.maps' holds BTF-defined maps but the object has no .BTF section");
+  BtfMapParser parser(elf, types, object, *section);
+  for (const ElfSymbol &symbol : elf.symbols()) {
+    if (symbol.sectionIndex != section->index || symbol.type == STT_SECTION ||
+        symbol.name.empty())
+      continue;
+    // The map variable's type comes from BTF: a VAR of the same name.
+    const int varId = btf__find_by_name_kind(types, symbol.name.c_str(), BTF_KIND_VAR);
+    if (varId <= 0)
+      return Error("map '" + symbol.name + "' in section '.maps' has no BTF variable");
+    const btf_type *var = btf__type_by_id(types, std::uint32_t(varId));
+    auto mapIndex = parser.parse(symbol.name, var->type, symbol.value, false);
+    if (!mapIndex)
+      return mapIndex.takeError();
+    index.definitions.emplace_back(section->index, symbol.value, *mapIndex);
+  }
+  return true;
+}
+
+Expected<bool> collectLegacyMaps(const ElfFile &elf, Object &object, MapSymbolIndex &index) {
+  const ElfSection *section = elf.findSection("maps");
+  if (!section)
+    return true;
+  std::vector<const ElfSymbol *> symbols;
+  for (const ElfSymbol &symbol : elf.symbols())
+    if (symbol.sectionIndex == section->index && symbol.type != STT_SECTION &&
+        !symbol.name.empty())
+      symbols.push_back(&symbol);
+  if (symbols.empty())
+    return true;
+  // Every record has the same size: the section divided by the number of maps (libbpf).
+  const std::size_t recordSize = section->data.size() / symbols.size();
+  const std::size_t minimumSize = 4 * sizeof(std::uint32_t); // type, key, value, max_entries
+  if (recordSize < minimumSize || section->data.size() % symbols.size() != 0)
+    return Error("section 'maps': " + std::to_string(section->data.size()) + " bytes for " +
+                 std::to_string(symbols.size()) +
+                 " maps is not a whole number of struct bpf_map_def records");
+  for (const ElfSymbol *symbol : symbols) {
+    if (symbol->value % recordSize != 0 || symbol->value + recordSize > section->data.size())
+      return Error("section 'maps': map '" + symbol->name + "' at offset " +
+                   std::to_string(symbol->value) + " is not at a record boundary");
+    std::uint32_t fields[7] = {};
+    std::memcpy(fields, section->data.data() + symbol->value,
+                std::min(recordSize, sizeof fields));
+    MapDefinition map;
+    map.name = symbol->name;
+    map.section = section->name;
+    map.origin = MapOrigin::Legacy;
+    map.type = fields[0];
+    map.keySize = fields[1];
+    map.valueSize = fields[2];
+    map.maxEntries = fields[3];
+    map.flags = fields[4];
+    map.numaNode = recordSize >= 7 * sizeof(std::uint32_t) ? fields[6] : 0;
+    if (!isKnownMapType(map.type))
+      return Error("section 'maps': map '" + map.name + "' has unknown map type " +
+                   std::to_string(map.type));
+    index.definitions.emplace_back(section->index, symbol->value, object.maps.size());
+    object.maps.push_back(std::move(map));
+  }
+  return true;
+}
+
+void collectGlobalData(const ElfFile &elf, Object &object, MapSymbolIndex &index) {
+  for (const ElfSection &section : elf.sections()) {
+    if (!isGlobalDataSection(section.name) || section.size == 0)
+      continue;
+    MapDefinition map;
+    map.name = section.name;
+    map.section = section.name;
+    map.origin = MapOrigin::GlobalData;
+    map.type = std::uint32_t(MapType::Array);
+    map.keySize = 4;
+    map.valueSize = std::uint32_t(section.size);
+    map.maxEntries = 1;
+    map.readOnly = section.name.starts_with(".rodata");
+    map.flags = MapFlagMmapable | (map.readOnly ? MapFlagReadOnlyProgram : 0);
+    if (section.type == SHT_NOBITS)
+      map.initialData.assign(section.size, std::byte{0});
+    else
+      map.initialData.assign(section.data.begin(), section.data.end());
+    index.dataSections.emplace_back(section.index, object.maps.size());
+    object.maps.push_back(std::move(map));
+  }
+}
+
+} // namespace
+
+bool isGlobalDataSection(std::string_view name) {
+  for (std::string_view prefix : {".data", ".rodata", ".bss"})
+    if (name == prefix || (name.starts_with(prefix) && name[prefix.size()] == '.'))
+      return true;
+  return false;
+}
+
+std::optional<std::size_t> MapSymbolIndex::definitionAt(std::size_t section,
+                                                        std::uint64_t offset) const {
+  for (const auto &[mapSection, mapOffset, map] : definitions)
+    if (mapSection == section && mapOffset == offset)
+      return map;
+  return std::nullopt;
+}
+
+std::optional<std::size_t> MapSymbolIndex::dataSection(std::size_t section) const {
+  for (const auto &[dataSectionIndex, map] : dataSections)
+    if (dataSectionIndex == section)
+      return map;
+  return std::nullopt;
+}
+
+Expected<MapSymbolIndex> collectMaps(const ElfFile &elf, const btf *objectBtf, Object &object) {
+  MapSymbolIndex index;
+  if (auto btfMaps = collectBtfMaps(elf, objectBtf, object, index); !btfMaps)
+    return btfMaps.takeError();
+  if (auto legacy = collectLegacyMaps(elf, object, index); !legacy)
+    return legacy.takeError();
+  collectGlobalData(elf, object, index);
+  return index;
+}
+
+} // namespace bpfcheck

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs each libFuzzer target for a bounded time (default 60 s) from a seed corpus made of
+# the built test corpus: whole objects for the ELF loader, their .text and program
+# sections for the decoder, their .BTF + .BTF.ext for the BTF/CO-RE target.
+# Crashes are saved under build/fuzz/crashes/ and fail the run.
+# Usage: scripts/fuzz.sh [SECONDS]
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+seconds=${1:-60}
+"$here/scripts/setup.sh"
+build="$here/build/fuzz"
+cmake -G Ninja -S "$here" -B "$build" -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBPFCHECK_FUZZ=ON -DBPFCHECK_WERROR=ON >/dev/null
+cmake --build "$build" -j "$(nproc)" --target FuzzObjectLoader FuzzDecoder FuzzBtf bpf-corpus
+
+seeds="$build/seeds"
+rm -rf "$seeds"
+mkdir -p "$seeds/loader" "$seeds/decoder" "$seeds/btf" "$build/crashes"
+while IFS=$'\t' read -r object source; do
+  name=$(basename "$object" .o)
+  cp "$object" "$seeds/loader/$name.o"
+  for section in $(llvm-objdump-19 -h "$object" | awk '$NF ~ /TEXT/ {print $2}'); do
+    llvm-objcopy-19 --dump-section="$section=$seeds/decoder/$name.${section//\//_}" "$object" \
+      /dev/null 2>/dev/null || true
+  done
+  if llvm-objcopy-19 --dump-section=.BTF="$seeds/btf.tmp" "$object" /dev/null 2>/dev/null; then
+    llvm-objcopy-19 --dump-section=.BTF.ext="$seeds/ext.tmp" "$object" /dev/null 2>/dev/null ||
+      : >"$seeds/ext.tmp"
+    python3 -c 'import struct,sys; b=open(sys.argv[1],"rb").read(); e=open(sys.argv[2],"rb").read(); open(sys.argv[3],"wb").write(struct.pack("<I",len(b))+b+e)' \
+      "$seeds/btf.tmp" "$seeds/ext.tmp" "$seeds/btf/$name"
+  fi
+done <"$build/test-corpus/corpus.list"
+rm -f "$seeds/btf.tmp" "$seeds/ext.tmp"
+
+status=0
+for target in FuzzObjectLoader FuzzDecoder FuzzBtf; do
+  case $target in
+    FuzzObjectLoader) seed=loader ;;
+    FuzzDecoder) seed=decoder ;;
+    FuzzBtf) seed=btf ;;
+  esac
+  work="$build/work/$target"
+  mkdir -p "$work"
+  echo "fuzz: $target for ${seconds}s from $(ls "$seeds/$seed" | wc -l) seeds"
+  if ! "$build/tests/fuzz/$target" -max_total_time="$seconds" -rss_limit_mb=4096 -timeout=10 \
+      -artifact_prefix="$build/crashes/$target-" -print_final_stats=1 "$work" "$seeds/$seed" \
+      >"$build/$target.log" 2>&1; then
+    echo "fuzz: $target FAILED; see $build/$target.log and $build/crashes/" >&2
+    tail -40 "$build/$target.log" >&2
+    status=1
+  else
+    grep -E "stat::number_of_executed_units|stat::new_units_added" "$build/$target.log" | tr '\n' ' '
+    echo
+  fi
+done
+exit "$status"

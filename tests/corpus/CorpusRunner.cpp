@@ -1,0 +1,151 @@
+// The corpus runner. Two checks, each a ctest test:
+//   bpfcheck-corpus frontend LIST  every corpus object loads through bpfcheck's frontend,
+//                                  and its programs and their @expect lines match one to one;
+//   bpfcheck-corpus kernel LIST    every program's stated verdict (and message fragment)
+//                                  agrees with the running kernel's verifier, loading the
+//                                  program bpfcheck's frontend produced.
+// The closing line reads "N passed, M failed, K skipped". The kernel check exits 77
+// (ctest: skipped) where bpf() is not permitted, saying so.
+#include "CorpusAnnotations.h"
+
+#include "../oracle/KernelOracle.h"
+
+#include "bpfcheck/frontend/ObjectLoader.h"
+
+#include <cstdio>
+#include <cstring>
+#include <set>
+#include <string>
+
+using namespace bpfcheck;
+
+namespace {
+
+constexpr int ExitSkipped = 77;
+
+struct Tally {
+  unsigned passed = 0, failed = 0, skipped = 0;
+
+  void pass(const std::string &what) {
+    ++passed;
+    std::printf("ok      %s\n", what.c_str());
+  }
+  void fail(const std::string &what, const std::string &why) {
+    ++failed;
+    std::printf("FAIL    %s: %s\n", what.c_str(), why.c_str());
+  }
+  void skip(const std::string &what, const std::string &why) {
+    ++skipped;
+    std::printf("skip    %s: %s\n", what.c_str(), why.c_str());
+  }
+  int finish() const {
+    std::printf("%u passed, %u failed, %u skipped\n", passed, failed, skipped);
+    return failed == 0 ? 0 : 1;
+  }
+};
+
+int checkFrontend(const std::vector<corpus::CorpusFile> &files) {
+  Tally tally;
+  for (const corpus::CorpusFile &file : files) {
+    for (const std::string &problem : file.problems)
+      tally.fail(file.source, problem);
+    auto object = loadObjectFile(file.object, {});
+    if (!object) {
+      tally.fail(file.source, object.error().message);
+      continue;
+    }
+    std::set<std::string> loaded;
+    for (const Program &program : object->programs) {
+      loaded.insert(program.name);
+      const std::string what = file.source + ": " + program.name;
+      if (!file.programs.count(program.name))
+        tally.fail(what, "the program has no '// @expect " + program.name + "' line");
+      else if (program.code.instructions.empty())
+        tally.fail(what, "the program decoded to no instructions");
+      else
+        tally.pass(what + " (" + std::string(nameOf(program.type)) + ", " +
+                   std::to_string(program.code.slotCount()) + " insns)");
+    }
+    for (const auto &[name, expectation] : file.programs)
+      if (!loaded.count(name))
+        tally.fail(file.source + ": " + name, "annotated but the frontend found no such program");
+  }
+  return tally.finish();
+}
+
+int checkKernel(const std::vector<corpus::CorpusFile> &files) {
+  std::string why;
+  if (!oracle::kernelAvailable(why)) {
+    std::printf("SKIPPED: the kernel oracle is not available: %s\n", why.c_str());
+    return ExitSkipped;
+  }
+  Tally tally;
+  for (const corpus::CorpusFile &file : files) {
+    auto object = loadObjectFile(file.object, {});
+    if (!object) {
+      tally.fail(file.source, object.error().message);
+      continue;
+    }
+    for (const Program &program : object->programs) {
+      const std::string what = file.source + ": " + program.name;
+      const auto expectation = file.programs.find(program.name);
+      if (expectation == file.programs.end()) {
+        tally.fail(what, "no @expect line");
+        continue;
+      }
+      const corpus::Expectation &expected = expectation->second;
+      const oracle::KernelResult result = oracle::loadInKernel(*object, program);
+      const std::string stated = expected.accept ? "accept" : "reject";
+      if (result.verdict == oracle::KernelVerdict::Environment ||
+          result.verdict == oracle::KernelVerdict::Unsupported) {
+        if (!expected.environment)
+          tally.fail(what, std::string("the kernel could not judge it (") + result.problem +
+                               ") but the source has no @environment line");
+        else
+          tally.skip(what, "environment: " + *expected.environment + " [oracle: " +
+                               result.problem + "]; stated verdict " + stated);
+        continue;
+      }
+      if (expected.environment) {
+        tally.fail(what, "marked @environment, but the kernel judged it (" +
+                             std::string(oracle::nameOf(result.verdict)) + ")");
+        continue;
+      }
+      const bool accepted = result.verdict == oracle::KernelVerdict::Accepted;
+      if (accepted != expected.accept) {
+        std::string lastLines = result.log.size() > 600
+                                    ? result.log.substr(result.log.size() - 600)
+                                    : result.log;
+        tally.fail(what, "stated " + stated + ", kernel says " +
+                             oracle::nameOf(result.verdict) + "\n" + lastLines);
+      } else if (!expected.accept &&
+                 result.log.find(expected.messageFragment) == std::string::npos) {
+        tally.fail(what, "rejected, but the log lacks '" + expected.messageFragment + "'\n" +
+                             result.log.substr(result.log.size() > 600 ? result.log.size() - 600 : 0));
+      } else {
+        tally.pass(what + " (" + stated + ", " + std::to_string(result.timeMicroseconds) +
+                   " us, " +
+                   (result.processedInstructions
+                        ? std::to_string(*result.processedInstructions) + " insns processed"
+                        : std::string("no statistics")) +
+                   ")");
+      }
+    }
+  }
+  return tally.finish();
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  if (argc != 3 || (std::strcmp(argv[1], "frontend") != 0 && std::strcmp(argv[1], "kernel") != 0)) {
+    std::fprintf(stderr, "usage: bpfcheck-corpus frontend|kernel CORPUS_LIST\n");
+    return 2;
+  }
+  const auto files = corpus::readCorpus(argv[2]);
+  if (files.empty()) {
+    std::fprintf(stderr, "bpfcheck-corpus: %s lists no corpus objects\n", argv[2]);
+    return 2;
+  }
+  return std::strcmp(argv[1], "frontend") == 0 ? checkFrontend(files) : checkKernel(files);
+}

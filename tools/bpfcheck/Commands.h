@@ -1,0 +1,25 @@
+// The bpfcheck subcommands, each a function from parsed options to an exit status
+// (0 success, 1 some program rejected, 2 bad input or usage).
+#pragma once
+
+#include "bpfcheck/frontend/ObjectLoader.h"
+
+#include <string>
+
+namespace bpfcheck::tool {
+
+inline constexpr int ExitSuccess = 0;
+inline constexpr int ExitRejected = 1;
+inline constexpr int ExitBadInput = 2;
+
+struct DumpOptions {
+  std::string objectPath;
+  std::string programName; ///< empty: every program
+  bool cfgDot = false;     ///< --cfg dot: Graphviz instead of the listing
+  bool alu32Registers = false;
+  LoadOptions load;
+};
+
+int runDump(const DumpOptions &options);
+
+} // namespace bpfcheck::tool
