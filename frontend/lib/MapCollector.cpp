@@ -240,6 +240,68 @@ Expected<bool> collectLegacyMaps(const ElfFile &elf, Object &object, MapSymbolIn
   return true;
 }
 
+/// struct_ops maps: each variable of `.struct_ops` (or `.struct_ops.link`, which also sets
+/// BPF_F_LINK) is a struct of a kernel ops type; relocations in it name the programs that
+/// implement its function-pointer members.
+Expected<bool> collectStructOps(const ElfFile &elf, const btf *types, Object &object) {
+  constexpr std::uint32_t MapFlagLink = 1U << 13; // BPF_F_LINK
+  for (const char *sectionName : {".struct_ops", ".struct_ops.link"}) {
+    const ElfSection *section = elf.findSection(sectionName);
+    if (!section)
+      continue;
+    if (!types)
+      return Error(std::string("section '") + sectionName + "' needs the object's .BTF");
+    auto relocations = elf.relocationsFor(section->index);
+    if (!relocations)
+      return relocations.takeError();
+    for (const ElfSymbol &symbol : elf.symbols()) {
+      if (symbol.sectionIndex != section->index || symbol.type != STT_OBJECT)
+        continue;
+      const std::string where = "struct_ops map '" + symbol.name + "'";
+      const int varId = btf__find_by_name_kind(types, symbol.name.c_str(), BTF_KIND_VAR);
+      if (varId <= 0)
+        return Error(where + " has no BTF variable");
+      std::uint32_t typeId = btf__type_by_id(types, std::uint32_t(varId))->type;
+      const btf_type *type = skipModifiers(types, typeId);
+      if (!type || !btf_is_struct(type))
+        return Error(where + ": its type is not a struct");
+      MapDefinition map;
+      map.name = symbol.name;
+      map.section = sectionName;
+      map.origin = MapOrigin::StructOps;
+      map.type = std::uint32_t(MapType::StructOps);
+      map.keySize = 4;
+      map.valueSize = type->size;
+      map.maxEntries = 1;
+      map.flags = std::string_view(sectionName).ends_with(".link") ? MapFlagLink : 0;
+      map.valueTypeId = typeId;
+      const char *typeName = btf__name_by_offset(types, type->name_off);
+      map.btfTypeName = typeName ? typeName : "";
+      for (const ElfRelocation &relocation : *relocations) {
+        if (relocation.offset < symbol.value || relocation.offset >= symbol.value + type->size)
+          continue;
+        const std::uint64_t bitOffset = (relocation.offset - symbol.value) * 8;
+        const btf_member *member = btf_members(type);
+        for (unsigned i = 0; i < btf_vlen(type); ++i, ++member)
+          if (btf_member_bit_offset(type, i) == bitOffset) {
+            const char *memberName = btf__name_by_offset(types, member->name_off);
+            map.initialSlots.push_back({i, elf.symbols()[relocation.symbol].name,
+                                        memberName ? memberName : ""});
+          }
+      }
+      map.initialData.assign(symbol.value + type->size <= section->data.size()
+                                 ? section->data.begin() + std::ptrdiff_t(symbol.value)
+                                 : section->data.end(),
+                             symbol.value + type->size <= section->data.size()
+                                 ? section->data.begin() +
+                                       std::ptrdiff_t(symbol.value + type->size)
+                                 : section->data.end());
+      object.maps.push_back(std::move(map));
+    }
+  }
+  return true;
+}
+
 void collectGlobalData(const ElfFile &elf, Object &object, MapSymbolIndex &index) {
   for (const ElfSection &section : elf.sections()) {
     if (!isGlobalDataSection(section.name) || section.size == 0)
@@ -293,6 +355,8 @@ Expected<MapSymbolIndex> collectMaps(const ElfFile &elf, const btf *objectBtf, O
     return btfMaps.takeError();
   if (auto legacy = collectLegacyMaps(elf, object, index); !legacy)
     return legacy.takeError();
+  if (auto structOps = collectStructOps(elf, objectBtf, object); !structOps)
+    return structOps.takeError();
   collectGlobalData(elf, object, index);
   return index;
 }

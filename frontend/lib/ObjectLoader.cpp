@@ -286,7 +286,23 @@ private:
         object.programs.push_back(std::move(*program));
       }
     }
+    assignStructOpsMembers();
     return true;
+  }
+
+  /// Tells each struct_ops program which kernel struct member it implements.
+  void assignStructOpsMembers() {
+    for (const MapDefinition &map : object.maps) {
+      if (map.origin != MapOrigin::StructOps)
+        continue;
+      const std::string type = map.btfTypeName.substr(0, map.btfTypeName.find("___"));
+      for (const MapSlotInitializer &slot : map.initialSlots)
+        for (Program &program : object.programs)
+          if (program.name == slot.target && program.type == ProgramType::StructOps) {
+            program.structOpsType = type;
+            program.structOpsMember = slot.member;
+          }
+    }
   }
 
   Expected<Program> buildProgram(std::size_t section, const FunctionSymbol &entry,

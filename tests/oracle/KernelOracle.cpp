@@ -170,6 +170,30 @@ std::optional<std::uint32_t> attachBtfId(const Program &program, std::string &pr
   return std::uint32_t(id);
 }
 
+/// A struct_ops program attaches to a kernel struct (BTF id) at a member (index).
+std::optional<std::pair<std::uint32_t, std::uint32_t>> structOpsTarget(const Program &program,
+                                                                        std::string &problem) {
+  if (program.structOpsType.empty()) {
+    problem = "no .struct_ops map assigns this program to a struct member";
+    return std::nullopt;
+  }
+  std::unique_ptr<btf, void (*)(btf *)> vmlinux(btf__load_vmlinux_btf(), &btf__free);
+  const int id = vmlinux ? btf__find_by_name_kind(vmlinux.get(), program.structOpsType.c_str(),
+                                                  BTF_KIND_STRUCT)
+                         : -1;
+  if (id <= 0) {
+    problem = "struct " + program.structOpsType + " is not in the kernel's BTF";
+    return std::nullopt;
+  }
+  const btf_type *type = btf__type_by_id(vmlinux.get(), std::uint32_t(id));
+  const btf_member *member = btf_members(type);
+  for (unsigned i = 0; i < btf_vlen(type); ++i, ++member)
+    if (program.structOpsMember == btf__name_by_offset(vmlinux.get(), member->name_off))
+      return std::pair{std::uint32_t(id), std::uint32_t(i)};
+  problem = "struct " + program.structOpsType + " has no member " + program.structOpsMember;
+  return std::nullopt;
+}
+
 std::optional<std::uint64_t> processedInstructions(const std::string &log) {
   static const std::regex processed(R"(processed (\d+) insns)");
   std::smatch match;
@@ -243,9 +267,16 @@ KernelResult loadInKernel(const Object &object, const Program &program) {
     attr.prog_flags |= BPF_F_SLEEPABLE;
   if (program.section.find(".frags") != std::string::npos)
     attr.prog_flags |= 1U << 5; // BPF_F_XDP_HAS_FRAGS
-  if (program.type == ProgramType::StructOps || program.type == ProgramType::Ext) {
-    result.problem = "struct_ops and freplace programs need a target the oracle does not set up";
+  if (program.type == ProgramType::Ext) {
+    result.problem = "freplace programs need a target program, which the oracle does not set up";
     return result;
+  }
+  if (program.type == ProgramType::StructOps) {
+    const auto target = structOpsTarget(program, result.problem);
+    if (!target)
+      return result;
+    attr.attach_btf_id = target->first;
+    attr.expected_attach_type = target->second;
   }
   if (program.type == ProgramType::Tracing || program.type == ProgramType::Lsm) {
     const auto id = attachBtfId(program, result.problem);

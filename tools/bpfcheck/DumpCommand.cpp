@@ -23,6 +23,7 @@ std::string originText(MapOrigin origin) {
   case MapOrigin::Legacy: return "legacy bpf_map_def";
   case MapOrigin::GlobalData: return "global data";
   case MapOrigin::Kconfig: return "kconfig";
+  case MapOrigin::StructOps: return "struct_ops";
   }
   return "?";
 }
@@ -46,8 +47,12 @@ void printMaps(const Object &object) {
     if (map.isInnerTemplate)
       outs() << ", inner-map template";
     outs() << "\n";
-    for (const MapSlotInitializer &slot : map.initialSlots)
-      outs() << "      slot " << slot.index << " = " << slot.target << "\n";
+    for (const MapSlotInitializer &slot : map.initialSlots) {
+      if (slot.member.empty())
+        outs() << "      slot " << slot.index << " = " << slot.target << "\n";
+      else
+        outs() << "      ." << slot.member << " = " << slot.target << "\n";
+    }
   }
 }
 
@@ -96,6 +101,9 @@ void printProgram(const Object &object, const Program &program, RegisterStyle st
          << (program.expectedAttachType ? nameOf(*program.expectedAttachType) : "none") << "\n";
   if (!program.attachTarget.empty())
     outs() << "  attach target: " << program.attachTarget << "\n";
+  if (!program.structOpsType.empty())
+    outs() << "  implements: struct " << program.structOpsType << "." << program.structOpsMember
+           << "\n";
   if (program.sleepable)
     outs() << "  sleepable\n";
   outs() << "  instructions: " << program.code.slotCount() << "\n  functions:";

@@ -21,15 +21,18 @@ enum class MapOrigin : std::uint8_t {
   BtfDefined, ///< a variable in `.maps`, described by BTF
   Legacy,     ///< a `struct bpf_map_def` record in the `maps` section
   GlobalData, ///< `.data`, `.rodata*`, `.bss`, `.data.*`: a one-entry array
+  StructOps,  ///< a variable in `.struct_ops` / `.struct_ops.link`
   Kconfig,    ///< `.kconfig` externs, filled from the target kernel's configuration
 };
 
 enum class PinningMode : std::uint8_t { None = 0, ByName = 1 };
 
-/// One entry of a prog-array or map-in-map initialiser (`.values = { [2] = &prog }`).
+/// One entry of a prog-array or map-in-map initialiser (`.values = { [2] = &prog }`), or a
+/// function member of a struct_ops map (`.init = (void *)my_init`).
 struct MapSlotInitializer {
-  std::uint32_t index = 0;
-  std::string target; ///< a program name (prog array) or a map name (map of maps)
+  std::uint32_t index = 0; ///< array slot, or member index for struct_ops
+  std::string target;      ///< a program name (prog array, struct_ops) or a map name
+  std::string member;      ///< struct_ops: the member's name
 };
 
 /// A map as the object declares it; `index` in Object::maps is what ImmediateKind::MapIndex
@@ -46,6 +49,7 @@ struct MapDefinition {
   std::uint32_t numaNode = 0;
   std::uint64_t mapExtra = 0;
   PinningMode pinning = PinningMode::None;
+  std::string btfTypeName;       ///< struct_ops: the struct type's name in the object's BTF
   std::uint32_t keyTypeId = 0;   ///< BTF type of the key in the object's BTF, 0 if none
   std::uint32_t valueTypeId = 0; ///< BTF type of the value, 0 if none
   /// For map-in-map types: index in Object::maps of the inner map's template.
@@ -89,6 +93,10 @@ struct Program {
   /// iterator or struct member the section names (`fentry/do_unlinkat` → "do_unlinkat").
   std::string attachTarget;
   bool sleepable = false;
+  /// For struct_ops programs: the kernel struct (without a `___flavour` suffix) and the
+  /// member that a `.struct_ops` map assigns this program to; empty if none does.
+  std::string structOpsType;
+  std::string structOpsMember;
   /// Slots exactly as BPF_PROG_LOAD would receive them; ld_imm64 of maps use
   /// ImmediateKind::MapIndex with the index into Object::maps.
   std::vector<encoding::RawInstruction> slots;
