@@ -29,42 +29,72 @@ struct SideValue {
 
 const char *kindName(CoReKind kind) {
   switch (kind) {
-  case CoReKind::FieldByteOffset: return "byte offset";
-  case CoReKind::FieldByteSize: return "byte size";
-  case CoReKind::FieldExists: return "field exists";
-  case CoReKind::FieldSigned: return "signed";
-  case CoReKind::FieldLShiftU64: return "lshift_u64";
-  case CoReKind::FieldRShiftU64: return "rshift_u64";
-  case CoReKind::TypeIdLocal: return "local type id";
-  case CoReKind::TypeIdTarget: return "target type id";
-  case CoReKind::TypeExists: return "type exists";
-  case CoReKind::TypeSize: return "type size";
-  case CoReKind::EnumValueExists: return "enumerator exists";
-  case CoReKind::EnumValue: return "enumerator value";
-  case CoReKind::TypeMatches: return "type matches";
+  case CoReKind::FieldByteOffset:
+    return "byte offset";
+  case CoReKind::FieldByteSize:
+    return "byte size";
+  case CoReKind::FieldExists:
+    return "field exists";
+  case CoReKind::FieldSigned:
+    return "signed";
+  case CoReKind::FieldLShiftU64:
+    return "lshift_u64";
+  case CoReKind::FieldRShiftU64:
+    return "rshift_u64";
+  case CoReKind::TypeIdLocal:
+    return "local type id";
+  case CoReKind::TypeIdTarget:
+    return "target type id";
+  case CoReKind::TypeExists:
+    return "type exists";
+  case CoReKind::TypeSize:
+    return "type size";
+  case CoReKind::EnumValueExists:
+    return "enumerator exists";
+  case CoReKind::EnumValue:
+    return "enumerator value";
+  case CoReKind::TypeMatches:
+    return "type matches";
   }
   return "unknown kind";
 }
 
 const char *typeKindName(const btf_type *type) {
   switch (btf_kind(type)) {
-  case BTF_KIND_INT: return "int";
-  case BTF_KIND_PTR: return "pointer";
-  case BTF_KIND_ARRAY: return "array";
-  case BTF_KIND_STRUCT: return "struct";
-  case BTF_KIND_UNION: return "union";
-  case BTF_KIND_ENUM: return "enum";
-  case BTF_KIND_ENUM64: return "enum64";
-  case BTF_KIND_FWD: return "fwd";
-  case BTF_KIND_TYPEDEF: return "typedef";
-  case BTF_KIND_VOLATILE: return "volatile";
-  case BTF_KIND_CONST: return "const";
-  case BTF_KIND_RESTRICT: return "restrict";
-  case BTF_KIND_FUNC: return "func";
-  case BTF_KIND_FUNC_PROTO: return "func_proto";
-  case BTF_KIND_FLOAT: return "float";
-  case BTF_KIND_TYPE_TAG: return "type_tag";
-  default: return "type";
+  case BTF_KIND_INT:
+    return "int";
+  case BTF_KIND_PTR:
+    return "pointer";
+  case BTF_KIND_ARRAY:
+    return "array";
+  case BTF_KIND_STRUCT:
+    return "struct";
+  case BTF_KIND_UNION:
+    return "union";
+  case BTF_KIND_ENUM:
+    return "enum";
+  case BTF_KIND_ENUM64:
+    return "enum64";
+  case BTF_KIND_FWD:
+    return "fwd";
+  case BTF_KIND_TYPEDEF:
+    return "typedef";
+  case BTF_KIND_VOLATILE:
+    return "volatile";
+  case BTF_KIND_CONST:
+    return "const";
+  case BTF_KIND_RESTRICT:
+    return "restrict";
+  case BTF_KIND_FUNC:
+    return "func";
+  case BTF_KIND_FUNC_PROTO:
+    return "func_proto";
+  case BTF_KIND_FLOAT:
+    return "float";
+  case BTF_KIND_TYPE_TAG:
+    return "type_tag";
+  default:
+    return "type";
   }
 }
 
@@ -305,10 +335,11 @@ std::string relocationContext(const btf &local, const CoReRecord &record,
   return text + ", access \"" + accessString + "\")";
 }
 
-} // namespace
-
-Expected<CoReResolution> resolveCoRe(const btf &local, const btf &target, const CoReRecord &record,
-                                     const std::string &accessString) {
+/// libbpf's `bpf_core_calc_relo_insn`. `candidates` are the target types to try; on return
+/// they are narrowed to those that matched, unless none did.
+Expected<CoReResolution> resolve(const btf &local, const btf &target, const CoReRecord &record,
+                                 const std::string &accessString,
+                                 std::vector<std::uint32_t> *candidates) {
   const std::string context = relocationContext(local, record, accessString);
   if (std::uint32_t(record.kind) > std::uint32_t(CoReKind::TypeMatches))
     return Error(context + ": unknown relocation kind " +
@@ -333,7 +364,13 @@ Expected<CoReResolution> resolveCoRe(const btf &local, const btf &target, const 
 
   std::optional<CoReResolution> chosen;
   std::uint64_t chosenBitOffset = 0;
-  for (std::uint32_t candidate : core::findCandidates(local, record.typeId, target)) {
+  std::vector<std::uint32_t> fresh;
+  if (!candidates) {
+    fresh = core::findCandidates(local, record.typeId, target);
+    candidates = &fresh;
+  }
+  std::vector<std::uint32_t> matching;
+  for (std::uint32_t candidate : *candidates) {
     AccessSpec targetSpec;
     auto matched = core::matchSpec(*localSpec, target, candidate, targetSpec);
     if (!matched)
@@ -349,19 +386,20 @@ Expected<CoReResolution> resolveCoRe(const btf &local, const btf &target, const 
       chosenBitOffset = targetSpec.bitOffset;
     } else if (targetSpec.bitOffset != chosenBitOffset) {
       return Error(context + ": ambiguous: target candidates [" +
-                   std::to_string(chosen->targetTypeId) + "] and [" +
-                   std::to_string(candidate) + "] put the field at bit offsets " +
-                   std::to_string(chosenBitOffset) + " and " +
+                   std::to_string(chosen->targetTypeId) + "] and [" + std::to_string(candidate) +
+                   "] put the field at bit offsets " + std::to_string(chosenBitOffset) + " and " +
                    std::to_string(targetSpec.bitOffset));
     } else if (resolution->satisfied != chosen->satisfied ||
                resolution->targetValue != chosen->targetValue) {
       return Error(context + ": ambiguous: target candidates [" +
-                   std::to_string(chosen->targetTypeId) + "] and [" +
-                   std::to_string(candidate) + "] give the values " +
-                   std::to_string(chosen->targetValue) + " and " +
+                   std::to_string(chosen->targetTypeId) + "] and [" + std::to_string(candidate) +
+                   "] give the values " + std::to_string(chosen->targetValue) + " and " +
                    std::to_string(resolution->targetValue));
     }
+    matching.push_back(candidate);
   }
+  if (!matching.empty())
+    *candidates = std::move(matching);
   if (!chosen) {
     auto resolution = evaluate(*localSpec, nullptr);
     if (!resolution)
@@ -370,6 +408,24 @@ Expected<CoReResolution> resolveCoRe(const btf &local, const btf &target, const 
   }
   chosen->description = describe(*localSpec, *chosen);
   return std::move(*chosen);
+}
+
+} // namespace
+
+Expected<CoReResolution> resolveCoRe(const btf &local, const btf &target, const CoReRecord &record,
+                                     const std::string &accessString) {
+  return resolve(local, target, record, accessString, nullptr);
+}
+
+Expected<CoReResolution> resolveCoRe(const btf &local, const btf &target, const CoReRecord &record,
+                                     const std::string &accessString, CoReCandidateCache &cache) {
+  // A local type id needs no candidates; libbpf does not look them up for it.
+  if (record.kind == CoReKind::TypeIdLocal)
+    return resolve(local, target, record, accessString, nullptr);
+  auto [entry, inserted] = cache.candidates.try_emplace(record.typeId);
+  if (inserted)
+    entry->second = core::findCandidates(local, record.typeId, target);
+  return resolve(local, target, record, accessString, &entry->second);
 }
 
 namespace {
@@ -384,24 +440,35 @@ void poison(RawInstruction &insn) {
 
 std::uint32_t accessBytes(std::uint8_t opcode) {
   switch (encoding::sizeOf(opcode)) {
-  case encoding::SizeB: return 1;
-  case encoding::SizeH: return 2;
-  case encoding::SizeW: return 4;
-  default: return 8;
+  case encoding::SizeB:
+    return 1;
+  case encoding::SizeH:
+    return 2;
+  case encoding::SizeW:
+    return 4;
+  default:
+    return 8;
   }
 }
 
 std::optional<std::uint8_t> sizeCode(std::uint32_t bytes) {
   switch (bytes) {
-  case 1: return encoding::SizeB;
-  case 2: return encoding::SizeH;
-  case 4: return encoding::SizeW;
-  case 8: return encoding::SizeDW;
-  default: return std::nullopt;
+  case 1:
+    return encoding::SizeB;
+  case 2:
+    return encoding::SizeH;
+  case 4:
+    return encoding::SizeW;
+  case 8:
+    return encoding::SizeDW;
+  default:
+    return std::nullopt;
   }
 }
 
-std::string signedText(std::uint64_t value) { return std::to_string(std::int64_t(value)); }
+std::string signedText(std::uint64_t value) {
+  return std::to_string(std::int64_t(value));
+}
 
 } // namespace
 
@@ -471,8 +538,8 @@ Expected<bool> patchCoRe(std::span<RawInstruction> code, std::size_t index,
       return fail("the target field is " + std::to_string(resolution.targetFieldSize) +
                   " bytes, not a load or store width");
     insn.offset = std::int16_t(value);
-    insn.opcode = std::uint8_t(encoding::modeOf(insn.opcode) | *newSize |
-                               encoding::classOf(insn.opcode));
+    insn.opcode =
+        std::uint8_t(encoding::modeOf(insn.opcode) | *newSize | encoding::classOf(insn.opcode));
     return true;
   }
   case encoding::ClassLd: {

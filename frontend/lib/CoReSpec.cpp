@@ -14,7 +14,9 @@ namespace {
 /// Guards against reference cycles in malformed BTF; real chains are a few links long.
 constexpr int MaxModifierChain = 1024;
 
-std::string typeText(std::uint32_t id) { return "[" + std::to_string(id) + "]"; }
+std::string typeText(std::uint32_t id) {
+  return "[" + std::to_string(id) + "]";
+}
 
 /// bitOffset += index * elementBytes * 8, false on overflow.
 bool addScaled(std::uint64_t &bitOffset, std::uint64_t index, std::uint64_t elementBytes) {
@@ -36,8 +38,7 @@ bool isFlexibleArray(const btf &types, const std::vector<Accessor> &accessors,
   return composite && previous.index + 1u == btf_vlen(composite);
 }
 
-std::string_view enumeratorName(const btf &types, const btf_type *enumType,
-                                 std::uint32_t index) {
+std::string_view enumeratorName(const btf &types, const btf_type *enumType, std::uint32_t index) {
   const std::uint32_t offset = btf_is_enum(enumType) ? btf_enum(enumType)[index].name_off
                                                      : btf_enum64(enumType)[index].name_off;
   return nameAt(types, offset);
@@ -62,8 +63,8 @@ Expected<std::vector<std::uint32_t>> parseIndices(std::string_view text) {
     if (position == text.size())
       return indices;
     if (text[position] != ':')
-      return Error("unexpected character '" + std::string(1, text[position]) +
-                   "' at character " + std::to_string(position));
+      return Error("unexpected character '" + std::string(1, text[position]) + "' at character " +
+                   std::to_string(position));
     ++position;
   }
 }
@@ -153,8 +154,8 @@ Expected<bool> matchMember(const btf &local, const Accessor &localAccessor, cons
   return false;
 }
 
-Expected<bool> matchEnumerator(const AccessSpec &local, const btf &target,
-                               std::uint32_t targetId, AccessSpec &spec) {
+Expected<bool> matchEnumerator(const AccessSpec &local, const btf &target, std::uint32_t targetId,
+                               AccessSpec &spec) {
   const btf_type *type = skipModifiersAndTypedefs(target, targetId, &targetId);
   if (!type || !btf_is_any_enum(type))
     return false;
@@ -172,7 +173,9 @@ Expected<bool> matchEnumerator(const AccessSpec &local, const btf &target,
 
 } // namespace
 
-bool isFieldKind(CoReKind kind) { return kind <= CoReKind::FieldRShiftU64; }
+bool isFieldKind(CoReKind kind) {
+  return kind <= CoReKind::FieldRShiftU64;
+}
 bool isTypeKind(CoReKind kind) {
   return (kind >= CoReKind::TypeIdLocal && kind <= CoReKind::TypeSize) ||
          kind == CoReKind::TypeMatches;
@@ -307,8 +310,7 @@ Expected<bool> matchSpec(const AccessSpec &local, const btf &target, std::uint32
       if (!btf_is_array(type))
         return false;
       const struct btf_array &array = *btf_array(type);
-      if (!isFlexibleArray(target, matched.accessors, array) &&
-          localAccessor.index >= array.nelems)
+      if (!isFlexibleArray(target, matched.accessors, array) && localAccessor.index >= array.nelems)
         return false;
       if (!skipModifiersAndTypedefs(target, array.type, &id))
         return Error("target array element type " + typeText(array.type) + " does not exist");

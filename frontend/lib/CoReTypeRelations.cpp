@@ -25,8 +25,8 @@ Error badType(const char *relation, std::uint32_t localId, std::uint32_t targetI
 }
 
 Error tooDeep(const char *relation) {
-  return Error(std::string(relation) + ": types nest deeper than " +
-               std::to_string(MaxRecursion) + " levels");
+  return Error(std::string(relation) + ": types nest deeper than " + std::to_string(MaxRecursion) +
+               " levels");
 }
 
 /// Both names empty, or the same essential name (libbpf's `bpf_core_names_match`).
@@ -177,8 +177,7 @@ Expected<bool> matchAt(const btf &local, std::uint32_t localId, const btf &targe
       if (behindPointer) { // a declaration of the same kind is enough behind a pointer
         if (localKind == targetKind)
           return true;
-        return targetKind == BTF_KIND_FWD &&
-               (localKind == BTF_KIND_UNION) == btf_kflag(targetType);
+        return targetKind == BTF_KIND_FWD && (localKind == BTF_KIND_UNION) == btf_kflag(targetType);
       }
       if (localKind != targetKind)
         return false;
@@ -195,8 +194,7 @@ Expected<bool> matchAt(const btf &local, std::uint32_t localId, const btf &targe
       targetId = targetType->type;
       continue;
     case BTF_KIND_ARRAY:
-      if (localKind != targetKind ||
-          btf_array(localType)->nelems != btf_array(targetType)->nelems)
+      if (localKind != targetKind || btf_array(localType)->nelems != btf_array(targetType)->nelems)
         return false;
       localId = btf_array(localType)->type;
       targetId = btf_array(targetType)->type;

@@ -55,6 +55,20 @@ Expected<ElfFile> ElfFile::parse(std::span<const std::byte> input) {
     return Error("not a relocatable object (e_type " + std::to_string(header.e_type) +
                  "); bpfcheck reads the .o files clang produces");
 
+  std::size_t sectionCount = 0;
+  if (elf_getshdrnum(elf.get(), &sectionCount) != 0)
+    return Error("cannot count the section headers: " + libelfMessage());
+  if (header.e_shentsize != sizeof(Elf64_Shdr) && sectionCount != 0)
+    return Error("section header size " + std::to_string(header.e_shentsize) +
+                 " is not 64 (e_shentsize at offset 58)");
+  if (header.e_shoff > buffer.size() ||
+      sectionCount > (buffer.size() - header.e_shoff) / sizeof(Elf64_Shdr))
+    return Error("the section header table (" + std::to_string(sectionCount) +
+                 " headers at offset " + std::to_string(header.e_shoff) +
+                 ") runs past the end of the file (" + std::to_string(buffer.size()) + " bytes)");
+  if (sectionCount == 0)
+    return Error("the object has no sections (e_shnum at offset 60 is 0)");
+
   std::size_t namesIndex = 0;
   if (elf_getshdrstrndx(elf.get(), &namesIndex) != 0)
     return Error("cannot find the section name table: " + libelfMessage());

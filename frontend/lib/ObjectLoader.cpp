@@ -141,6 +141,39 @@ private:
     return std::nullopt;
   }
 
+  /// Every target of a local call starts a function, even without a function symbol
+  /// (hand-written assembly calls plain labels).
+  void addCallTargets(CodeSection &code) const {
+    std::map<std::uint64_t, std::string> targets;
+    for (std::uint64_t slot = 0; slot < code.slots.size(); ++slot) {
+      const RawInstruction &insn = code.slots[slot];
+      if (insn.opcode != (encoding::ClassJmp | encoding::JmpCall) ||
+          insn.src() != encoding::PseudoCall)
+        continue;
+      const auto relocation =
+          std::find_if(code.relocations.begin(), code.relocations.end(),
+                        [&](const ElfRelocation &r) { return r.offset == slot * 8; });
+      std::int64_t target = std::int64_t(slot) + insn.imm + 1;
+      std::string name;
+      if (relocation != code.relocations.end()) {
+        const ElfSymbol &symbol = elf.symbols()[relocation->symbol];
+        if (symbol.sectionIndex != code.section->index)
+          continue;
+        target = std::int64_t(symbol.value / 8) + insn.imm + 1;
+        if (symbol.type != STT_SECTION && target == std::int64_t(symbol.value / 8))
+          name = symbol.name;
+      }
+      if (target >= 0 && std::uint64_t(target) < code.slots.size())
+        targets.emplace(std::uint64_t(target), name.empty() ? "func@" + std::to_string(target) : name);
+    }
+    for (const auto &[slot, name] : targets) {
+      const bool known = std::any_of(code.functions.begin(), code.functions.end(),
+                                     [&](const FunctionSymbol &f) { return f.firstSlot == slot; });
+      if (!known)
+        code.functions.push_back({name, slot, 0, false});
+    }
+  }
+
   Expected<bool> collectCodeSections() {
     for (const ElfSection &section : elf.sections()) {
       if (!section.isExecutable() || section.data.empty())
@@ -167,6 +200,7 @@ private:
         code.functions.push_back({symbol.name, symbol.value / 8, 0, symbol.binding != STB_LOCAL});
         code.functions.back().endSlot = symbol.size ? (symbol.value + symbol.size + 7) / 8 : 0;
       }
+      addCallTargets(code);
       std::sort(code.functions.begin(), code.functions.end(),
                 [](const FunctionSymbol &a, const FunctionSymbol &b) { return a.firstSlot < b.firstSlot; });
       if (code.functions.empty() || code.functions.front().firstSlot != 0)

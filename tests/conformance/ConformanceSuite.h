@@ -38,13 +38,13 @@ struct TestFile {
 };
 
 /// Splits `text` into sections. Errors (text before the first header, a section given twice)
-/// read "NAME:LINE: problem".
+/// read "NAME:LINE: 'text': problem".
 Expected<TestFile> parseTestFile(std::string_view text, std::string name);
 Expected<TestFile> readTestFile(const std::filesystem::path &path);
 
 /// Assembles the `-- asm` section, resolving labels (and the suite's implicit label `exit`,
 /// the first exit instruction) to jump offsets and local call targets. Errors read
-/// "NAME:LINE: problem 'token'".
+/// "NAME:LINE: 'token': problem".
 Expected<std::vector<encoding::RawInstruction>> assemble(const TestFile &file);
 
 /// The `-- raw` section: one little-endian 64-bit word per slot, in hex (0x...) or decimal.

@@ -48,7 +48,9 @@ public:
     return check(btf__add_array(handle.get(), element, element, count));
   }
   int pointer(int to) { return check(btf__add_ptr(handle.get(), to)); }
-  int typedefOf(const char *name, int to) { return check(btf__add_typedef(handle.get(), name, to)); }
+  int typedefOf(const char *name, int to) {
+    return check(btf__add_typedef(handle.get(), name, to));
+  }
   int constOf(int to) { return check(btf__add_const(handle.get(), to)); }
   int forward(const char *name) { return check(btf__add_fwd(handle.get(), name, BTF_FWD_STRUCT)); }
   int enumeration(const char *name, std::uint32_t bytes,
@@ -126,7 +128,9 @@ CoReResolution values(std::uint64_t local, std::uint64_t target) {
   return resolution;
 }
 
-RawInstruction poisoned() { return RawInstruction::make(0x85, 0, 0, 0, CoRePoisonHelperId); }
+RawInstruction poisoned() {
+  return RawInstruction::make(0x85, 0, 0, 0, CoRePoisonHelperId);
+}
 
 } // namespace
 
@@ -186,17 +190,19 @@ TEST_CASE("CO-RE: a flavoured local struct matches the plain target name") {
   const int old =
       local.structure("task_struct___old", 8, {{"pid", intType, 0}, {"tgid", intType, 32}});
   const int underscores = local.structure("task_struct___", 4, {{"pid", intType, 0}});
+  const int fourUnderscores = local.structure("task_struct____x", 4, {{"pid", intType, 0}});
   TargetTask target;
 
-  const CoReResolution tgid =
-      resolved(local, target.types, old, CoReKind::FieldByteOffset, "0:1");
+  const CoReResolution tgid = resolved(local, target.types, old, CoReKind::FieldByteOffset, "0:1");
   CHECK(tgid.satisfied);
   CHECK(tgid.targetValue == 12);
   CHECK(tgid.targetTypeId == std::uint32_t(target.task));
   // "task_struct___" has nothing after the separator: no flavour, so no candidate.
-  CHECK_FALSE(resolved(local, target.types, underscores, CoReKind::FieldByteOffset, "0:0")
-                  .satisfied);
+  CHECK_FALSE(
+      resolved(local, target.types, underscores, CoReKind::FieldByteOffset, "0:0").satisfied);
   CHECK(resolved(local, target.types, underscores, CoReKind::TypeExists, "0").targetValue == 0);
+  // "____x": the separator is exactly three underscores between non-underscores.
+  CHECK(resolved(local, target.types, fourUnderscores, CoReKind::TypeExists, "0").targetValue == 0);
 }
 
 TEST_CASE("CO-RE: flavoured target candidates that agree are not ambiguous") {
@@ -222,9 +228,10 @@ TEST_CASE("CO-RE: candidates that disagree are ambiguous") {
   Types target;
   const int intType = target.integer("int", 4, true);
   const int longType = target.integer("long", 8, true);
-  const int first = target.structure("task_struct", 8, {{"pid", intType, 0}, {"tgid", intType, 32}});
-  const int second = target.structure("task_struct___v2", 16,
-                                      {{"state", longType, 0}, {"tgid", intType, 64}});
+  const int first =
+      target.structure("task_struct", 8, {{"pid", intType, 0}, {"tgid", intType, 32}});
+  const int second =
+      target.structure("task_struct___v2", 16, {{"state", longType, 0}, {"tgid", intType, 64}});
   // tgid at byte 4 in one, 8 in the other.
   const std::string offsets =
       resolveError(local.types, target, local.task, CoReKind::FieldByteOffset, "0:1");
@@ -242,6 +249,41 @@ TEST_CASE("CO-RE: candidates that disagree are ambiguous") {
   // But both are 8 and 16 bytes: the size is ambiguous too.
   CHECK(resolveError(local.types, target, local.task, CoReKind::TypeSize, "0").find("ambiguous") !=
         std::string::npos);
+}
+
+TEST_CASE("CO-RE: a candidate cache narrows candidates per local type, as libbpf does") {
+  Types local;
+  const int intType = local.integer("int", 4, true);
+  const int task = local.structure(
+      "task_struct", 12, {{"pid", intType, 0}, {"tgid", intType, 32}, {"gone", intType, 64}});
+  // Two candidates: only the first has tgid; neither has gone.
+  Types target;
+  const int targetInt = target.integer("int", 4, true);
+  const int full =
+      target.structure("task_struct", 16, {{"pid", targetInt, 64}, {"tgid", targetInt, 96}});
+  const int partial = target.structure("task_struct___1", 16, {{"pid", targetInt, 64}});
+  const CoReRecord typeId = record(task, CoReKind::TypeIdTarget);
+  const CoReRecord tgid = record(task, CoReKind::FieldByteOffset);
+
+  // Without history both candidates are compatible types: ambiguous.
+  CHECK_FALSE(resolveCoRe(local.get(), target.get(), typeId, "0"));
+  CoReCandidateCache cache;
+  // A relocation nothing matches leaves the candidates alone...
+  auto gone = resolveCoRe(local.get(), target.get(), tgid, "0:2", cache);
+  REQUIRE(gone);
+  CHECK_FALSE(gone->satisfied);
+  REQUIRE(cache.candidates.count(std::uint32_t(task)) == 1);
+  CHECK(cache.candidates[std::uint32_t(task)] ==
+        std::vector<std::uint32_t>{std::uint32_t(full), std::uint32_t(partial)});
+  CHECK_FALSE(resolveCoRe(local.get(), target.get(), typeId, "0", cache));
+  // ...one that matches keeps only the candidates it matched.
+  auto offset = resolveCoRe(local.get(), target.get(), tgid, "0:1", cache);
+  REQUIRE(offset);
+  CHECK(offset->targetValue == 12);
+  CHECK(cache.candidates[std::uint32_t(task)] == std::vector<std::uint32_t>{std::uint32_t(full)});
+  auto narrowed = resolveCoRe(local.get(), target.get(), typeId, "0", cache);
+  REQUIRE(narrowed);
+  CHECK(narrowed->targetValue == std::uint32_t(full));
 }
 
 TEST_CASE("CO-RE: a missing field poisons, and its existence is 0") {
@@ -323,7 +365,8 @@ TEST_CASE("CO-RE: members of anonymous unions and structs are found by name") {
   const int targetInt = target.integer("int", 4, true);
   const int targetLong = target.integer("long", 8, true);
   const int targetUnion = target.unionOf("", 8, {{"b", targetLong, 0}, {"a", targetInt, 0}});
-  const int targetStruct = target.structure("", 16, {{"pad", targetLong, 0}, {"", targetUnion, 64}});
+  const int targetStruct =
+      target.structure("", 16, {{"pad", targetLong, 0}, {"", targetUnion, 64}});
   target.structure("sample", 32,
                    {{"y", targetLong, 0}, {"", targetStruct, 64}, {"x", targetInt, 192}});
 
@@ -366,8 +409,7 @@ TEST_CASE("CO-RE: array elements, bounds and flexible arrays") {
     CHECK(resolved(local, target, arrs, CoReKind::FieldByteSize, "0:1").targetValue == 32);
     CHECK(resolved(local, target, arrs, CoReKind::FieldByteOffset, "0:1").targetValue == 12);
     // Shifts and signedness do not apply to an array element.
-    const std::string error =
-        resolveError(local, target, arrs, CoReKind::FieldSigned, "0:1:2");
+    const std::string error = resolveError(local, target, arrs, CoReKind::FieldSigned, "0:1:2");
     CHECK(error.find("array element") != std::string::npos);
   }
   SUBCASE("an index beyond the target's bound") {
@@ -409,8 +451,8 @@ TEST_CASE("CO-RE: a local flexible array and a two-dimensional array") {
   const int row = local.array(intType, 3);
   const int rows = local.array(row, 2);
   const int tail = local.array(intType, 0);
-  const int grid = local.structure("grid", 28, {{"n", intType, 0}, {"cells", rows, 32},
-                                                {"tail", tail, 224}});
+  const int grid =
+      local.structure("grid", 28, {{"n", intType, 0}, {"cells", rows, 32}, {"tail", tail, 224}});
   // target: struct grid { long n; int cells[2][3]; int tail[]; }: cells at 8, tail at 32
   Types target;
   const int targetInt = target.integer("int", 4, true);
@@ -418,8 +460,8 @@ TEST_CASE("CO-RE: a local flexible array and a two-dimensional array") {
   const int targetRow = target.array(targetInt, 3);
   const int targetRows = target.array(targetRow, 2);
   const int targetTail = target.array(targetInt, 0);
-  target.structure("grid", 32, {{"n", targetLong, 0}, {"cells", targetRows, 64},
-                                {"tail", targetTail, 256}});
+  target.structure("grid", 32,
+                   {{"n", targetLong, 0}, {"cells", targetRows, 64}, {"tail", targetTail, 256}});
   // cells[1][2]: 4 + (1 * 3 + 2) * 4 = 24 locally, 8 + 20 = 28 in the target.
   const CoReResolution cell = resolved(local, target, grid, CoReKind::FieldByteOffset, "0:1:1:2");
   CHECK(cell.localValue == 24);
@@ -427,8 +469,7 @@ TEST_CASE("CO-RE: a local flexible array and a two-dimensional array") {
   // cells[1] is a row of 12 bytes.
   CHECK(resolved(local, target, grid, CoReKind::FieldByteSize, "0:1:1").targetValue == 12);
   // tail[5]: 28 + 20 = 48 locally, 32 + 20 = 52 in the target.
-  const CoReResolution flexible =
-      resolved(local, target, grid, CoReKind::FieldByteOffset, "0:2:5");
+  const CoReResolution flexible = resolved(local, target, grid, CoReKind::FieldByteOffset, "0:2:5");
   CHECK(flexible.localValue == 48);
   CHECK(flexible.targetValue == 52);
 }
@@ -443,7 +484,8 @@ TEST_CASE("CO-RE: bitfields use the containing load unit") {
   const int intType = local.integer("int", 4, true);
   const int flags = local.structure(
       "flags", 4, {{"a", unsignedInt, 0, 3}, {"b", unsignedInt, 3, 5}, {"c", intType, 8, 10}});
-  // target: struct flags { unsigned pad:30; unsigned b:5; int c:10 (bit 44); unsigned a:3 (bit 54); }
+  // target: struct flags { unsigned pad:30; unsigned b:5; int c:10 (bit 44); unsigned a:3 (bit 54);
+  // }
   //   b: bits 30..34 cross the 4-byte unit at 0, so the unit doubles: 8 bytes at 0,
   //      lshift 64 - 35 = 29, rshift 59
   //   c: bits 44..53: 4-byte unit at 44 / 8 / 4 * 4 = 4, lshift 64 - (54 - 32) = 42
@@ -451,8 +493,11 @@ TEST_CASE("CO-RE: bitfields use the containing load unit") {
   Types target;
   const int targetUnsigned = target.integer("unsigned int", 4, false);
   const int targetInt = target.integer("int", 4, true);
-  target.structure("flags", 8, {{"pad", targetUnsigned, 0, 30}, {"b", targetUnsigned, 30, 5},
-                                {"c", targetInt, 44, 10}, {"a", targetUnsigned, 54, 3}});
+  target.structure("flags", 8,
+                   {{"pad", targetUnsigned, 0, 30},
+                    {"b", targetUnsigned, 30, 5},
+                    {"c", targetInt, 44, 10},
+                    {"a", targetUnsigned, 54, 3}});
   auto value = [&](CoReKind kind, const char *access) {
     return resolved(local, target, flags, kind, access);
   };
@@ -547,8 +592,8 @@ TEST_CASE("CO-RE: enum64 values, enum against enum64, and sign extension") {
   CHECK(huge.localValue == std::uint64_t(1) << 40);
   CHECK(huge.targetValue == (std::uint64_t(1) << 41) + 5);
   // A 4-byte enum finds its enumerators in an 8-byte enum64 of the same name.
-  CHECK(resolved(local, target, state, CoReKind::EnumValue, "1").targetValue ==
-        std::uint64_t(1) << 33);
+  CHECK(resolved(local, target, state, CoReKind::EnumValue, "1").targetValue == std::uint64_t(1)
+                                                                                    << 33);
   // 32-bit enumerator values are sign-extended to 64 bits.
   const CoReResolution negative = resolved(local, target, sign, CoReKind::EnumValue, "0");
   CHECK(negative.localValue == ~std::uint64_t(0));
@@ -613,13 +658,16 @@ TEST_CASE("CO-RE: type matches is stricter than type exists") {
     const int targetInt = target.integer("int", 4, true);
     const int targetLong = target.integer("long", 8, true);
     const int targetPointer = target.pointer(targetLong);
-    target.structure("m", 24, {{"x", targetLong, 0}, {"p", targetPointer, 64}, {"a", targetInt, 128}});
+    target.structure("m", 24,
+                     {{"x", targetLong, 0}, {"p", targetPointer, 64}, {"a", targetInt, 128}});
     CHECK(matches(target) == 1);
     CHECK(resolved(local, target, m, CoReKind::TypeMatches, "0").localValue == 1);
   }
+  // Names count too (after typedefs are skipped): an "unsigned int" never matches an "int".
+  // The next two targets keep the name "int" to isolate signedness and size.
   SUBCASE("an int of other signedness does not match, but exists") {
     Types target;
-    const int targetUnsigned = target.integer("unsigned int", 4, false);
+    const int targetUnsigned = target.integer("int", 4, false);
     const int targetLong = target.integer("long", 8, true);
     const int targetPointer = target.pointer(targetLong);
     target.structure("m", 16, {{"a", targetUnsigned, 0}, {"p", targetPointer, 64}});
@@ -628,9 +676,18 @@ TEST_CASE("CO-RE: type matches is stricter than type exists") {
   }
   SUBCASE("an int of another size does not match") {
     Types target;
+    const int wideInt = target.integer("int", 8, true);
     const int targetLong = target.integer("long", 8, true);
     const int targetPointer = target.pointer(targetLong);
-    target.structure("m", 16, {{"a", targetLong, 0}, {"p", targetPointer, 64}});
+    target.structure("m", 16, {{"a", wideInt, 0}, {"p", targetPointer, 64}});
+    CHECK(matches(target) == 0);
+  }
+  SUBCASE("a pointer to an int of another name does not match") {
+    Types target;
+    const int targetInt = target.integer("int", 4, true);
+    const int targetULong = target.integer("unsigned long", 8, false);
+    const int targetPointer = target.pointer(targetULong);
+    target.structure("m", 16, {{"a", targetInt, 0}, {"p", targetPointer, 64}});
     CHECK(matches(target) == 0);
   }
   SUBCASE("a missing member does not match") {
@@ -677,6 +734,14 @@ TEST_CASE("CO-RE: type matches behind pointers and on enums") {
   CHECK(resolved(local, other, outer, CoReKind::TypeMatches, "0").targetValue == 0);
   CHECK(resolved(local, other, e, CoReKind::TypeMatches, "0").targetValue == 0);
   CHECK(resolved(local, other, e, CoReKind::TypeExists, "0").targetValue == 1);
+
+  Types renamed;
+  renamed.enumeration("e", 4, {{"A", 0}, {"C", 1}, {"D", 2}}); // B renamed
+  CHECK(resolved(local, renamed, e, CoReKind::TypeMatches, "0").targetValue == 0);
+  Types wider;
+  wider.enumeration64("e", {{"A", 0}, {"B", 1}}); // 8 bytes: sizes differ
+  CHECK(resolved(local, wider, e, CoReKind::TypeMatches, "0").targetValue == 0);
+  CHECK(resolved(local, wider, e, CoReKind::TypeExists, "0").targetValue == 1);
 }
 
 TEST_CASE("CO-RE: malformed access strings and records are errors") {
@@ -715,7 +780,8 @@ TEST_CASE("CO-RE: malformed access strings and records are errors") {
                              record(local.task, CoReKind::FieldByteOffset, 7), "0:9");
   REQUIRE_FALSE(located);
   CHECK(located.error().message.find("CO-RE relocation at insn 7 (byte offset, type [" +
-                                     std::to_string(local.task) + "] task_struct, access \"0:9\")") == 0);
+                                     std::to_string(local.task) +
+                                     "] task_struct, access \"0:9\")") == 0);
 
   Types anonymous;
   const int intType = anonymous.integer("int", 4, true);
@@ -846,8 +912,8 @@ TEST_CASE("CO-RE patching: 64-bit immediate loads") {
   std::vector<RawInstruction> code = {RawInstruction::make(0x18, 1, 0, 0, 0),
                                       RawInstruction::make(0x00, 0, 0, 0, 256)};
   SUBCASE("both halves") {
-    REQUIRE(patchCoRe(code, 0, enumRecord, values(std::uint64_t(1) << 40,
-                                                  (std::uint64_t(1) << 41) + 5)));
+    REQUIRE(patchCoRe(code, 0, enumRecord,
+                      values(std::uint64_t(1) << 40, (std::uint64_t(1) << 41) + 5)));
     CHECK(code[0].imm == 5);
     CHECK(code[1].imm == 512);
   }

@@ -10,8 +10,10 @@
 #include "bpfcheck/ir/Expected.h"
 
 #include <cstdint>
+#include <map>
 #include <span>
 #include <string>
+#include <vector>
 
 struct btf; // libbpf
 
@@ -50,10 +52,23 @@ struct CoReResolution {
 inline constexpr std::int32_t CoRePoisonHelperId = 0xbad2310;
 
 /// Resolves `record` (whose access string is `accessString`) from the object's BTF
-/// `local` to the target kernel's BTF `target`. Errors name the relocation and why
-/// (bad type id, malformed access string, ambiguous candidates, …).
+/// `local` to the target kernel's BTF `target`, considering every target candidate. Errors
+/// name the relocation and why (bad type id, malformed access string, ambiguous
+/// candidates, …).
 Expected<CoReResolution> resolveCoRe(const btf &local, const btf &target, const CoReRecord &record,
                                      const std::string &accessString);
+
+/// libbpf relocates an object's records in `.BTF.ext` order and, per local type, keeps only
+/// the target candidates that matched the last relocation of that type which matched any:
+/// a candidate that lacks one field the program reads is no longer considered for the
+/// others, so a later relocation may find one candidate where a fresh search would find
+/// two (and call it ambiguous). Pass one cache to every resolveCoRe of one object against
+/// one target, in `.BTF.ext` order, to get libbpf's results exactly.
+struct CoReCandidateCache {
+  std::map<std::uint32_t, std::vector<std::uint32_t>> candidates; ///< local id -> target ids
+};
+Expected<CoReResolution> resolveCoRe(const btf &local, const btf &target, const CoReRecord &record,
+                                     const std::string &accessString, CoReCandidateCache &cache);
 
 /// Patches the instruction at slot `index` of `code` (and its second slot for a 64-bit
 /// immediate load) with the resolution, as libbpf does:
