@@ -222,6 +222,7 @@ private:
   }
 
   Expected<bool> applyCoRe() {
+    CoReCandidateCache candidates; // one per object and target, as libbpf keeps it
     for (const auto &[sectionName, records] : extRecords.coreRelocations) {
       const std::string name = btfString(sectionName);
       const auto index = codeSectionNamed(name);
@@ -239,7 +240,7 @@ private:
         if (!target)
           return target.takeError();
         const std::string access = btfString(record.accessStringOffset);
-        auto resolution = resolveCoRe(*objectBtf, **target, record, access);
+        auto resolution = resolveCoRe(*objectBtf, **target, record, access, candidates);
         if (!resolution)
           return Error(where + ": " + resolution.error().message);
         auto patched = patchCoRe(code.slots, record.insnOffset / 8, record, *resolution);
