@@ -1,8 +1,10 @@
 # Compiler warnings (errors in CI) and the sanitizer configuration.
 
 add_library(bpfcheck_warnings INTERFACE)
-target_compile_options(bpfcheck_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow
-                       -Wnon-virtual-dtor -Wimplicit-fallthrough -Wno-missing-field-initializers)
+target_compile_options(bpfcheck_warnings INTERFACE -Wall -Wextra -Wpedantic
+                       -Wnon-virtual-dtor -Wimplicit-fallthrough -Wno-missing-field-initializers
+                       # g++'s -Wshadow also flags constructor parameters named after members
+                       $<IF:$<CXX_COMPILER_ID:GNU>,-Wshadow=compatible-local,-Wshadow>)
 if(BPFCHECK_WERROR)
   target_compile_options(bpfcheck_warnings INTERFACE -Werror)
 endif()

@@ -62,7 +62,7 @@ private:
   std::map<std::string, std::map<std::uint32_t, FuncInfoRecord>> functionsBySection;
 
   void readLicenseAndVersion() {
-    if (const ElfSection *license = elf.findSection("license")) {
+    if (const ElfSection *license = elf.findSection("license"); license && !license->data.empty()) {
       const auto *text = reinterpret_cast<const char *>(license->data.data());
       object.license.assign(text, strnlen(text, license->data.size()));
     }

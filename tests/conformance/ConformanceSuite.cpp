@@ -1,16 +1,12 @@
-// The suite's dialect, as bpf_conformance's own assembler reads it: one instruction or one
-// `label:` per line, `#` starts a comment, operands are separated by commas. Registers are
-// `%rN`, memory operands `[%rN]`, `[%rN+OFF]` or `[%rN-OFF]`, numbers decimal or 0x-hex with
-// an optional sign (32-bit immediates may also be spelled unsigned, e.g. 0xffffff80), and
-// jump targets a label or `+N` / `-N`.
-//
-// Mnemonics: ALU `OP` / `OP64` (64-bit) and `OP32` for add sub mul div sdiv or and lsh rsh
-// mod smod xor mov arsh, `neg`; `movsx{8,16}32`, `movsx{8,16,32}64`; `be`/`le`/`swap`/`bswap`
-// with 16, 32 or 64; `ldx{b,h,w,dw}`, `ldxs{b,h,w}`, `st{b,h,w,dw}`, `stx{b,h,w,dw}`; `lddw`;
-// `ja`, `ja32` (offset in imm), `jCOND` / `jCOND32`; `call N` (helper), `call local TARGET`,
-// `call %rN` (callx, register in the dst field); `lock [fetch] OP[32] [MEM], %rN` for add
-// or and xor xchg cmpxchg; `exit`. Unlike bpf_conformance, which truncates silently, numbers
-// out of their field's range are errors.
+// The dialect as bpf_conformance's own assembler reads it: one instruction or `label:` per
+// line, `#` comments, operands separated by commas; registers `%rN`, memory `[%rN+OFF]`,
+// numbers decimal or 0x-hex with an optional sign (32-bit immediates also unsigned, as in
+// 0xffffff80), jump targets a label or `+N` / `-N`. Mnemonics: ALU `OP`, `OP64`, `OP32`
+// (add sub mul div sdiv or and lsh rsh mod smod xor mov arsh neg), `movsx{8,16}32`,
+// `movsx{8,16,32}64`, `be`/`le`/`swap`/`bswap` + 16/32/64, `ldx{b,h,w,dw}`, `ldxs{b,h,w}`,
+// `st[x]{b,h,w,dw}`, `lddw`, `ja`, `ja32` (offset in imm), `jCOND[32]`, `call N`, `call local T`,
+// `call %rN` (callx: register in dst), `lock [fetch] OP[32] [MEM], %rN`, `exit`. Unlike
+// bpf_conformance, which truncates silently, a number out of its field's range is an error.
 #include "ConformanceSuite.h"
 
 #include <algorithm>
@@ -92,53 +88,43 @@ RawInstruction slotOfWord(std::uint64_t word) {
           static_cast<std::int32_t>(static_cast<std::uint32_t>(word >> 32))};
 }
 
-struct AluForm {
+/// A mnemonic (or a mnemonic's prefix) with its opcode bits and the offset field it sets.
+struct Form {
   std::string_view name;
-  std::uint8_t operation;
-  std::int16_t offset; ///< 1 selects the signed variant of div and mod
+  std::uint8_t code;
+  std::int16_t offset = 0;
 };
-constexpr AluForm aluForms[] = {
-    {"add", AluAdd, 0}, {"sub", AluSub, 0}, {"mul", AluMul, 0},   {"div", AluDiv, 0},
-    {"sdiv", AluDiv, 1}, {"or", AluOr, 0},  {"and", AluAnd, 0},   {"lsh", AluLsh, 0},
-    {"rsh", AluRsh, 0},  {"mod", AluMod, 0}, {"smod", AluMod, 1}, {"xor", AluXor, 0},
-    {"mov", AluMov, 0},  {"arsh", AluArsh, 0},
+/// ALU operations, without their class; offset 1 selects the signed div and mod.
+constexpr Form aluForms[] = {
+    {"add", AluAdd},     {"sub", AluSub}, {"mul", AluMul}, {"div", AluDiv},   {"sdiv", AluDiv, 1},
+    {"or", AluOr},       {"and", AluAnd}, {"lsh", AluLsh}, {"rsh", AluRsh},   {"mod", AluMod},
+    {"smod", AluMod, 1}, {"xor", AluXor}, {"mov", AluMov}, {"arsh", AluArsh},
 };
-
-struct SignExtendingMove {
-  std::string_view name;
-  std::uint8_t opcode;
-  std::int16_t fromBits;
-};
-constexpr SignExtendingMove signExtendingMoves[] = {
+/// Sign-extending moves; offset is the width extended from.
+constexpr Form signExtendingMoves[] = {
     {"movsx832", ClassAlu | AluMov | SourceX, 8},
     {"movsx1632", ClassAlu | AluMov | SourceX, 16},
     {"movsx864", ClassAlu64 | AluMov | SourceX, 8},
     {"movsx1664", ClassAlu64 | AluMov | SourceX, 16},
     {"movsx3264", ClassAlu64 | AluMov | SourceX, 32},
 };
-
-struct ByteSwapForm {
-  std::string_view prefix; ///< followed by 16, 32 or 64
-  std::uint8_t opcode;
-};
-constexpr ByteSwapForm byteSwapForms[] = {
-    {"be", ClassAlu | AluEnd | SourceX},
-    {"le", ClassAlu | AluEnd | SourceK},
-    {"swap", ClassAlu64 | AluEnd},
-    {"bswap", ClassAlu64 | AluEnd},
-};
+/// Byte swaps, as prefixes of `16`, `32` or `64`.
+constexpr Form byteSwapForms[] = {{"be", ClassAlu | AluEnd | SourceX},
+                                  {"le", ClassAlu | AluEnd | SourceK},
+                                  {"swap", ClassAlu64 | AluEnd},
+                                  {"bswap", ClassAlu64 | AluEnd}};
 
 struct NamedCode {
   std::string_view name;
   std::int32_t code;
 };
 constexpr NamedCode conditions[] = {
-    {"jeq", JmpJeq},   {"jgt", JmpJgt},   {"jge", JmpJge},   {"jset", JmpJset},
-    {"jne", JmpJne},   {"jsgt", JmpJsgt}, {"jsge", JmpJsge}, {"jlt", JmpJlt},
-    {"jle", JmpJle},   {"jslt", JmpJslt}, {"jsle", JmpJsle},
+    {"jeq", JmpJeq}, {"jgt", JmpJgt},   {"jge", JmpJge},   {"jset", JmpJset},
+    {"jne", JmpJne}, {"jsgt", JmpJsgt}, {"jsge", JmpJsge}, {"jlt", JmpJlt},
+    {"jle", JmpJle}, {"jslt", JmpJslt}, {"jsle", JmpJsle},
 };
 constexpr NamedCode atomicOperations[] = {
-    {"add", AluAdd}, {"or", AluOr},           {"and", AluAnd},
+    {"add", AluAdd}, {"or", AluOr},        {"and", AluAnd},
     {"xor", AluXor}, {"xchg", AtomicXchg}, {"cmpxchg", AtomicCmpXchg},
 };
 constexpr NamedCode accessSizes[] = {{"b", SizeB}, {"h", SizeH}, {"w", SizeW}, {"dw", SizeDW}};
@@ -168,17 +154,34 @@ std::optional<std::uint8_t> accessSize(std::string_view mnemonic, std::string_vi
   return std::nullopt;
 }
 
+/// The width of `PREFIX16`, `PREFIX32` or `PREFIX64`, if `mnemonic` has that form.
+std::optional<std::int32_t> swapWidth(std::string_view mnemonic, std::string_view prefix) {
+  if (mnemonic.starts_with(prefix))
+    for (std::int32_t width : {16, 32, 64})
+      if (mnemonic.substr(prefix.size()) == std::to_string(width))
+        return width;
+  return std::nullopt;
+}
+
 /// Assembles one `-- asm` section. The first problem is kept and reported; until the line
 /// ends, the encoders go on with placeholder values, which keeps them free of error plumbing.
 class Assembler {
 public:
-  explicit Assembler(std::string_view fileName) : fileName(fileName) {}
+  explicit Assembler(std::string_view name) : fileName(name) {}
 
   Expected<std::vector<RawInstruction>> run(const Section &section) {
     for (const SourceLine &line : section.lines) {
       lineNumber = line.number;
       const std::string_view text = line.text;
-      assembleLine(tokenize(text.substr(0, text.find('#'))));
+      const std::vector<std::string_view> tokens = tokenize(text.substr(0, text.find('#')));
+      if (!tokens.empty()) {
+        mnemonic = tokens[0];
+        operands = Operands(tokens).subspan(1);
+        operandsUsed = 0;
+        assembleLine();
+        if (operandsUsed < operands.size())
+          fail(operands[operandsUsed], "unexpected operand");
+      }
       if (problem)
         return Error(*problem);
     }
@@ -199,7 +202,9 @@ private:
 
   std::string_view fileName;
   unsigned lineNumber = 0;
-  std::string_view mnemonic;
+  std::string_view mnemonic; ///< of the current line
+  Operands operands;         ///< of the current line
+  std::size_t operandsUsed = 0;
   std::optional<std::string> problem;
   std::vector<RawInstruction> code;
   std::map<std::string, std::size_t, std::less<>> labels;
@@ -216,91 +221,67 @@ private:
     code.push_back(RawInstruction::make(opcode, dst, src, offset, imm));
   }
 
-  void assembleLine(const std::vector<std::string_view> &tokens) {
-    if (tokens.empty())
-      return;
-    mnemonic = tokens[0];
-    const Operands operands = Operands(tokens).subspan(1);
+  void assembleLine() {
     if (mnemonic.ends_with(':'))
-      return defineLabel(mnemonic.substr(0, mnemonic.size() - 1), operands);
+      return defineLabel(mnemonic.substr(0, mnemonic.size() - 1));
     if (mnemonic == "exit") {
       if (!firstExit)
         firstExit = code.size();
-      if (expectCount(operands, 0))
-        emit(ClassJmp | JmpExit, 0, 0, 0, 0);
-      return;
+      return emit(ClassJmp | JmpExit, 0, 0, 0, 0);
     }
     if (mnemonic == "lock")
-      return atomic(operands);
+      return atomic();
     if (mnemonic == "lddw")
-      return loadImmediate64(operands);
+      return loadImmediate64();
     if (mnemonic == "call")
-      return call(operands);
-    if (mnemonic == "ja") {
-      if (expectCount(operands, 1))
-        emit(ClassJmp | JmpJa, 0, 0, jumpOffset(operands[0]), 0);
-      return;
-    }
-    if (mnemonic == "ja32") {
-      if (expectCount(operands, 1))
-        emit(ClassJmp32 | JmpJa, 0, 0, 0, callOrLongJumpTarget(operands[0]));
-      return;
-    }
+      return call();
+    if (mnemonic == "ja")
+      return emit(ClassJmp | JmpJa, 0, 0, static_cast<std::int16_t>(target(operand(0), false)), 0);
+    if (mnemonic == "ja32")
+      return emit(ClassJmp32 | JmpJa, 0, 0, 0, target(operand(0), true));
     if (auto size = accessSize(mnemonic, "ldxs"); size && *size != SizeDW)
-      return load(ModeMemSx | *size, operands);
+      return load(ModeMemSx | *size);
     if (auto size = accessSize(mnemonic, "ldx"))
-      return load(ModeMem | *size, operands);
+      return load(ModeMem | *size);
     if (auto size = accessSize(mnemonic, "stx"))
-      return store(ClassStx | ModeMem | *size, operands);
+      return store(ClassStx | ModeMem | *size);
     if (auto size = accessSize(mnemonic, "st"))
-      return store(ClassSt | ModeMem | *size, operands);
-    for (const SignExtendingMove &move : signExtendingMoves)
-      if (mnemonic == move.name) {
-        if (expectCount(operands, 2))
-          emit(move.opcode, reg(operands[0]), reg(operands[1]), move.fromBits, 0);
-        return;
-      }
-    for (const ByteSwapForm &form : byteSwapForms) {
-      const std::string_view bits = mnemonic.substr(std::min(form.prefix.size(), mnemonic.size()));
-      if (mnemonic.starts_with(form.prefix) && (bits == "16" || bits == "32" || bits == "64")) {
-        if (expectCount(operands, 1))
-          emit(form.opcode, reg(operands[0]), 0, 0, bits == "16" ? 16 : bits == "32" ? 32 : 64);
-        return;
-      }
-    }
+      return store(ClassSt | ModeMem | *size);
+    for (const Form &move : signExtendingMoves)
+      if (mnemonic == move.name)
+        return emit(move.code, reg(operand(0)), reg(operand(1)), move.offset, 0);
+    for (const Form &swap : byteSwapForms)
+      if (auto width = swapWidth(mnemonic, swap.name))
+        return emit(swap.code, reg(operand(0)), 0, 0, *width);
     const auto [base, is64] = splitWidth(mnemonic);
-    if (base == "neg") {
-      if (expectCount(operands, 1))
-        emit((is64 ? ClassAlu64 : ClassAlu) | AluNeg, reg(operands[0]), 0, 0, 0);
-      return;
-    }
-    for (const AluForm &form : aluForms)
-      if (base == form.name)
-        return binary((is64 ? ClassAlu64 : ClassAlu) | form.operation, form.offset, operands);
+    if (base == "neg")
+      return emit((is64 ? ClassAlu64 : ClassAlu) | AluNeg, reg(operand(0)), 0, 0, 0);
+    for (const Form &alu : aluForms)
+      if (base == alu.name)
+        return withSource((is64 ? ClassAlu64 : ClassAlu) | alu.code, alu.offset);
     if (auto condition = lookup(conditions, base); condition && !mnemonic.ends_with("64"))
-      return conditionalJump(static_cast<std::uint8_t>((is64 ? ClassJmp : ClassJmp32) | *condition),
-                             operands);
+      return withSource(static_cast<std::uint8_t>((is64 ? ClassJmp : ClassJmp32) | *condition),
+                        static_cast<std::int16_t>(target(operand(2), false)));
     fail(mnemonic, "unknown mnemonic");
   }
 
-  bool expectCount(Operands operands, std::size_t count) {
-    if (operands.size() == count)
-      return true;
-    fail(mnemonic, "takes " + std::to_string(count) + " operand(s), not " +
-                       std::to_string(operands.size()));
-    return false;
-  }
-
-  void defineLabel(std::string_view name, Operands rest) {
+  void defineLabel(std::string_view name) {
     if (name.empty())
       return fail(mnemonic, "empty label");
-    if (!rest.empty())
-      return fail(rest[0], "unexpected text after a label");
     if (!labels.emplace(std::string(name), code.size()).second)
       fail(name, "label defined twice");
   }
 
   // Operands.
+
+  /// Operand `index` (from 0) of the current line; a missing one is an error.
+  std::string_view operand(std::size_t index) {
+    operandsUsed = std::max(operandsUsed, index + 1);
+    if (index < operands.size())
+      return operands[index];
+    fail(mnemonic, "missing operand " + std::to_string(index + 1));
+    return {};
+  }
 
   static bool isRegister(std::string_view token) { return token.starts_with('%'); }
 
@@ -309,7 +290,7 @@ private:
     if (token.starts_with("%r")) {
       const std::string_view digits = token.substr(2);
       const char *end = digits.data() + digits.size();
-      if (std::from_chars(digits.data(), end, index).ptr != end || digits.empty())
+      if (digits.empty() || std::from_chars(digits.data(), end, index).ptr != end)
         index = 16;
     }
     // r11..r15 fit the encoding (the suite's negative tests may use them); the decoder
@@ -321,31 +302,21 @@ private:
     return static_cast<std::uint8_t>(index);
   }
 
+  /// A number for a field that holds [-negativeLimit, positiveLimit], as two's complement.
+  std::uint64_t number(std::string_view token, std::uint64_t positiveLimit,
+                       std::uint64_t negativeLimit, std::string_view what) {
+    const auto parsed = parseNumber(token);
+    if (parsed && parsed->within(positiveLimit, negativeLimit))
+      return parsed->bits();
+    fail(token, what);
+    return 0;
+  }
   std::int32_t imm32(std::string_view token) {
-    const auto number = parseNumber(token);
-    if (!number || !number->within(0xffffffffu, 0x80000000u)) {
-      fail(token, "not a 32-bit immediate");
-      return 0;
-    }
-    return static_cast<std::int32_t>(static_cast<std::uint32_t>(number->bits()));
+    return static_cast<std::int32_t>(
+        number(token, 0xffffffff, 0x80000000, "not a 32-bit immediate"));
   }
-
-  std::uint64_t imm64(std::string_view token) {
-    const auto number = parseNumber(token);
-    if (!number || !number->within(UINT64_MAX, std::uint64_t(1) << 63)) {
-      fail(token, "not a 64-bit immediate");
-      return 0;
-    }
-    return number->bits();
-  }
-
   std::int16_t offset16(std::string_view token) {
-    const auto number = parseNumber(token);
-    if (!number || !number->within(0x7fff, 0x8000)) {
-      fail(token, "not a signed 16-bit offset");
-      return 0;
-    }
-    return static_cast<std::int16_t>(static_cast<std::uint16_t>(number->bits()));
+    return static_cast<std::int16_t>(number(token, 0x7fff, 0x8000, "not a signed 16-bit offset"));
   }
 
   /// `[%rN]`, `[%rN+OFF]` or `[%rN-OFF]`: the base register and the offset.
@@ -362,114 +333,85 @@ private:
     return {base, offset16(inside.substr(sign))};
   }
 
-  /// A relative target `+N` / `-N` as is, or a label, patched later.
-  std::int16_t jumpOffset(std::string_view token) {
+  /// A jump or call target: `+N` / `-N` as it is, or a label, patched in resolveTargets.
+  std::int32_t target(std::string_view token, bool inImm) {
     if (token.starts_with('+') || token.starts_with('-'))
-      return offset16(token);
-    pending.push_back({code.size(), false, std::string(token), lineNumber});
-    return 0;
-  }
-  std::int32_t callOrLongJumpTarget(std::string_view token) {
-    if (token.starts_with('+') || token.starts_with('-'))
-      return imm32(token);
-    pending.push_back({code.size(), true, std::string(token), lineNumber});
+      return inImm ? imm32(token) : offset16(token);
+    pending.push_back({code.size(), inImm, std::string(token), lineNumber});
     return 0;
   }
 
   // Instructions.
 
-  void binary(std::uint8_t opcode, std::int16_t offset, Operands operands) {
-    if (!expectCount(operands, 2))
-      return;
-    if (isRegister(operands[1]))
-      emit(opcode | SourceX, reg(operands[0]), reg(operands[1]), offset, 0);
+  /// `OP dst, src` with src a register (source bit X) or a 32-bit immediate (K).
+  void withSource(std::uint8_t opcode, std::int16_t offset) {
+    const std::string_view dst = operand(0), src = operand(1);
+    if (isRegister(src))
+      emit(opcode | SourceX, reg(dst), reg(src), offset, 0);
     else
-      emit(opcode | SourceK, reg(operands[0]), 0, offset, imm32(operands[1]));
+      emit(opcode | SourceK, reg(dst), 0, offset, imm32(src));
   }
 
-  void conditionalJump(std::uint8_t opcode, Operands operands) {
-    if (!expectCount(operands, 3))
-      return;
-    const std::int16_t offset = jumpOffset(operands[2]);
-    if (isRegister(operands[1]))
-      emit(opcode | SourceX, reg(operands[0]), reg(operands[1]), offset, 0);
-    else
-      emit(opcode | SourceK, reg(operands[0]), 0, offset, imm32(operands[1]));
+  void load(std::uint8_t modeAndSize) {
+    const std::uint8_t dst = reg(operand(0));
+    const auto [base, offset] = memory(operand(1));
+    emit(ClassLdx | modeAndSize, dst, base, offset, 0);
   }
 
-  void load(std::uint8_t modeAndSize, Operands operands) {
-    if (!expectCount(operands, 2))
-      return;
-    const auto [base, offset] = memory(operands[1]);
-    emit(ClassLdx | modeAndSize, reg(operands[0]), base, offset, 0);
-  }
-
-  void store(std::uint8_t opcode, Operands operands) {
-    if (!expectCount(operands, 2))
-      return;
-    const auto [base, offset] = memory(operands[0]);
+  void store(std::uint8_t opcode) {
+    const auto [base, offset] = memory(operand(0));
     if (classOf(opcode) == ClassStx)
-      emit(opcode, base, reg(operands[1]), offset, 0);
+      emit(opcode, base, reg(operand(1)), offset, 0);
     else
-      emit(opcode, base, 0, offset, imm32(operands[1]));
+      emit(opcode, base, 0, offset, imm32(operand(1)));
   }
 
-  void loadImmediate64(Operands operands) {
-    if (!expectCount(operands, 2))
-      return;
-    const std::uint64_t value = imm64(operands[1]);
-    emit(ClassLd | ModeImm | SizeDW, reg(operands[0]), 0, 0,
-         static_cast<std::int32_t>(static_cast<std::uint32_t>(value)));
-    emit(0, 0, 0, 0, static_cast<std::int32_t>(static_cast<std::uint32_t>(value >> 32)));
+  void loadImmediate64() {
+    const std::uint8_t dst = reg(operand(0));
+    const std::uint64_t value =
+        number(operand(1), UINT64_MAX, std::uint64_t(1) << 63, "not a 64-bit immediate");
+    emit(ClassLd | ModeImm | SizeDW, dst, 0, 0, static_cast<std::int32_t>(value));
+    emit(0, 0, 0, 0, static_cast<std::int32_t>(value >> 32));
   }
 
-  void call(Operands operands) {
-    if (operands.size() == 2 && operands[0] == "local")
-      return emit(ClassJmp | JmpCall, 0, PseudoCall, 0, callOrLongJumpTarget(operands[1]));
-    if (!expectCount(operands, 1))
-      return;
-    if (isRegister(operands[0]))
-      emit(ClassJmp | JmpCall | SourceX, reg(operands[0]), 0, 0, 0);
-    else
-      emit(ClassJmp | JmpCall, 0, 0, 0, imm32(operands[0]));
+  /// `call N` (helper), `call local TARGET`, `call %rN` (callx).
+  void call() {
+    if (operand(0) == "local")
+      return emit(ClassJmp | JmpCall, 0, PseudoCall, 0, target(operand(1), true));
+    if (isRegister(operand(0)))
+      return emit(ClassJmp | JmpCall | SourceX, reg(operand(0)), 0, 0, 0);
+    emit(ClassJmp | JmpCall, 0, 0, 0, imm32(operand(0)));
   }
 
   /// `lock [fetch] OP[32] [MEM], %rN`.
-  void atomic(Operands operands) {
+  void atomic() {
     const bool fetch = !operands.empty() && operands[0] == "fetch";
-    if (fetch)
-      operands = operands.subspan(1);
-    if (operands.empty())
-      return fail(mnemonic, "needs an atomic operation");
-    const auto [name, is64] = splitWidth(operands[0]);
+    const std::size_t first = fetch ? 1 : 0;
+    const auto [name, is64] = splitWidth(operand(first));
     const auto operation = lookup(atomicOperations, name);
     if (!operation)
-      return fail(operands[0], "unknown atomic operation");
-    mnemonic = operands[0];
-    operands = operands.subspan(1);
-    if (!expectCount(operands, 2))
-      return;
-    const auto [base, offset] = memory(operands[0]);
-    emit(ClassStx | ModeAtomic | (is64 ? SizeDW : SizeW), base, reg(operands[1]), offset,
+      return fail(operand(first), "unknown atomic operation");
+    const auto [base, offset] = memory(operand(first + 1));
+    emit(ClassStx | ModeAtomic | (is64 ? SizeDW : SizeW), base, reg(operand(first + 2)), offset,
          *operation | (fetch ? AtomicFetch : 0));
   }
 
   void resolveTargets() {
-    for (const PendingTarget &target : pending) {
-      lineNumber = target.line;
+    for (const PendingTarget &patch : pending) {
+      lineNumber = patch.line;
       std::optional<std::size_t> destination;
-      if (auto label = labels.find(target.label); label != labels.end())
+      if (auto label = labels.find(patch.label); label != labels.end())
         destination = label->second;
-      else if (target.label == "exit")
+      else if (patch.label == "exit")
         destination = firstExit;
       if (!destination)
-        return fail(target.label, "undefined label");
-      const std::int64_t delta = std::int64_t(*destination) - std::int64_t(target.slot) - 1;
-      RawInstruction &insn = code[target.slot];
-      if (target.inImm)
+        return fail(patch.label, "undefined label");
+      const std::int64_t delta = std::int64_t(*destination) - std::int64_t(patch.slot) - 1;
+      RawInstruction &insn = code[patch.slot];
+      if (patch.inImm)
         insn.imm = static_cast<std::int32_t>(delta);
       else if (delta < INT16_MIN || delta > INT16_MAX)
-        return fail(target.label, "too far for a 16-bit jump offset");
+        return fail(patch.label, "too far for a 16-bit jump offset");
       else
         insn.offset = static_cast<std::int16_t>(delta);
     }

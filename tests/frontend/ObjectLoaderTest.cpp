@@ -46,7 +46,8 @@ TEST_CASE("legacy struct bpf_map_def maps are read") {
 
 TEST_CASE("BTF-defined maps carry their attributes, flags and pinning") {
   // maps/pinned_map.c: ARRAY of one u64, pinned by name.
-  const MapDefinition &pinned = map(load("maps/pinned_map.o"), "drops_pinned");
+  const Object pinnedObject = load("maps/pinned_map.o");
+  const MapDefinition &pinned = map(pinnedObject, "drops_pinned");
   CHECK(pinned.origin == MapOrigin::BtfDefined);
   CHECK(pinned.pinning == PinningMode::ByName);
   CHECK(pinned.keySize == 4);
@@ -54,7 +55,8 @@ TEST_CASE("BTF-defined maps carry their attributes, flags and pinning") {
   CHECK(pinned.keyTypeId != 0);
   CHECK(pinned.valueTypeId != 0);
   // maps/hash_no_prealloc.c: HASH u32 -> u32, BPF_F_NO_PREALLOC (1), 100000 entries.
-  const MapDefinition &flags = map(load("maps/hash_no_prealloc.o"), "open_flags");
+  const Object flagsObject = load("maps/hash_no_prealloc.o");
+  const MapDefinition &flags = map(flagsObject, "open_flags");
   CHECK(flags.type == std::uint32_t(MapType::Hash));
   CHECK(flags.flags == 1);
   CHECK(flags.maxEntries == 100000);
