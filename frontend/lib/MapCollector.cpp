@@ -302,10 +302,13 @@ Expected<bool> collectStructOps(const ElfFile &elf, const btf *types, Object &ob
   return true;
 }
 
-void collectGlobalData(const ElfFile &elf, Object &object, MapSymbolIndex &index) {
+Expected<bool> collectGlobalData(const ElfFile &elf, Object &object, MapSymbolIndex &index) {
   for (const ElfSection &section : elf.sections()) {
     if (!isGlobalDataSection(section.name) || section.size == 0)
       continue;
+    if (section.size > 0xffffffffu)
+      return Error("section '" + section.name + "': " + std::to_string(section.size) +
+                   " bytes is too large for a map value");
     MapDefinition map;
     map.name = section.name;
     map.section = section.name;
@@ -316,13 +319,14 @@ void collectGlobalData(const ElfFile &elf, Object &object, MapSymbolIndex &index
     map.maxEntries = 1;
     map.readOnly = section.name.starts_with(".rodata");
     map.flags = MapFlagMmapable | (map.readOnly ? MapFlagReadOnlyProgram : 0);
-    if (section.type == SHT_NOBITS)
-      map.initialData.assign(section.size, std::byte{0});
-    else
+    // A NOBITS section (.bss) is all zero and has no bytes in the file: its contents stay
+    // implicit, so a hostile size costs no memory.
+    if (section.type != SHT_NOBITS)
       map.initialData.assign(section.data.begin(), section.data.end());
     index.dataSections.emplace_back(section.index, object.maps.size());
     object.maps.push_back(std::move(map));
   }
+  return true;
 }
 
 } // namespace
@@ -357,7 +361,8 @@ Expected<MapSymbolIndex> collectMaps(const ElfFile &elf, const btf *objectBtf, O
     return legacy.takeError();
   if (auto structOps = collectStructOps(elf, objectBtf, object); !structOps)
     return structOps.takeError();
-  collectGlobalData(elf, object, index);
+  if (auto data = collectGlobalData(elf, object, index); !data)
+    return data.takeError();
   return index;
 }
 

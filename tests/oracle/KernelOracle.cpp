@@ -128,7 +128,10 @@ struct Loader {
       bpf_attr attr{};
       attr.map_fd = std::uint32_t(fd);
       attr.key = pointer(&key);
-      attr.value = pointer(map.initialData.data());
+      std::vector<std::byte> zeros;
+      if (map.initialData.empty())
+        zeros.resize(map.valueSize);
+      attr.value = pointer(map.initialData.empty() ? zeros.data() : map.initialData.data());
       if (bpf(BPF_MAP_UPDATE_ELEM, attr) != 0) {
         problem = "cannot initialise map '" + map.name + "': " + errorText(errno);
         return -1;

@@ -56,7 +56,7 @@ struct MapDefinition {
   std::optional<std::size_t> innerMap;
   bool isInnerTemplate = false; ///< only describes another map's inner map
   std::vector<MapSlotInitializer> initialSlots;
-  /// Initial contents of a global-data map (all zero for `.bss`).
+  /// Initial contents of a global-data map; empty for `.bss` (all zero, valueSize bytes).
   std::vector<std::byte> initialData;
   /// The program may only read it (`.rodata`: BPF_F_RDONLY_PROG, frozen after load).
   bool readOnly = false;

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Checks bpfcheck's frontend against the Linux kernel's own verifier selftests
+# (tools/testing/selftests/bpf/progs/verifier_*.c from Debian's linux-source-6.12), and
+# writes down what each test expects (build/selftests/expectations.tsv).
+#
+# Steps, each skipped when its result is up to date:
+#   1. installs linux-source-6.12 (scripts/setup.sh --selftests) and builds the release
+#      configuration with -DBPFCHECK_SELFTESTS=ON (the bpfcheck-selftests checker);
+#   2. extracts only the files the tests need from /usr/src/linux-source-6.12.tar.xz into
+#      build/selftests/src/, generates bpf_helper_defs.h from the tarball's uapi bpf.h as
+#      libbpf's Makefile does, and dumps build/selftests/vmlinux.h from the running kernel;
+#   3. compiles each verifier_*.c with clang-19 and the selftests Makefile's BPF flags into
+#      build/selftests/obj/, recording the first error of those that do not compile;
+#   4. runs bpfcheck-selftests on every object and prints its report.
+# Exit status: 0 when every compiled object loads completely, 1 otherwise, 2 when a step
+# before the check fails.
+# Usage: scripts/selftests.sh
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+out=$here/build/selftests
+build=$here/build/release
+tarball=/usr/src/linux-source-6.12.tar.xz
+top=linux-source-6.12   # the tarball's top directory
+bpfdir=tools/testing/selftests/bpf
+mkdir -p "$out"
+log=$out/steps.log
+: >"$log"
+
+# Runs a step quietly; on failure shows what it printed.
+step() {
+  local what=$1
+  shift
+  if ! "$@" >>"$log" 2>&1; then
+    echo "selftests.sh: $what failed; its output (from $log):" >&2
+    tail -n 40 "$log" >&2
+    exit 2
+  fi
+}
+
+# 1. Packages and the checker.
+step "scripts/setup.sh --selftests" "$here/scripts/setup.sh" --selftests
+step "scripts/build.sh release" "$here/scripts/build.sh" release
+if ! grep -qx 'BPFCHECK_SELFTESTS:BOOL=ON' "$build/CMakeCache.txt"; then
+  step "configuring with -DBPFCHECK_SELFTESTS=ON" cmake -DBPFCHECK_SELFTESTS=ON "$build"
+fi
+step "building bpfcheck-selftests" ninja -C "$build" -j1 bpfcheck-selftests
+checker=$build/tests/selftests/bpfcheck-selftests
+
+# 2. Sources. The member list is what the verifier_*.c files include (found with clang -MD
+# for the BPF target; system headers come from libc6-dev and linux-libc-dev), plus the
+# script that generates bpf_helper_defs.h.
+members=(
+  "$bpfdir/progs/verifier_*.c"
+  "$bpfdir/progs/bpf_misc.h"
+  "$bpfdir/progs/cgrp_kfunc_common.h"
+  "$bpfdir/progs/cpumask_common.h"
+  "$bpfdir/progs/err.h"
+  "$bpfdir/progs/task_kfunc_common.h"
+  "$bpfdir/bpf_arena_common.h"
+  "$bpfdir/bpf_experimental.h"
+  "$bpfdir/bpf_kfuncs.h"
+  "$bpfdir/bpf_sockopt_helpers.h"
+  "$bpfdir/xdp_metadata.h"
+  "$bpfdir/gnu/stubs.h"
+  "tools/include/linux/filter.h"
+  "tools/include/uapi/asm/bitsperlong.h"
+  "tools/include/uapi/asm/errno.h"
+  "tools/include/uapi/asm-generic/bitsperlong.h"
+  "tools/include/uapi/asm-generic/errno-base.h"
+  "tools/include/uapi/asm-generic/errno.h"
+  "tools/include/uapi/asm-generic/socket.h"
+  "tools/include/uapi/linux/bpf.h"
+  "tools/include/uapi/linux/bpf_common.h"
+  "tools/include/uapi/linux/stddef.h"
+  "tools/include/uapi/linux/types.h"
+  "tools/lib/bpf/*.h"
+  "scripts/bpf_doc.py"
+)
+src=$out/src
+gen=$out/gen
+stamp="$(stat -c '%n %s %Y' "$tarball") ${members[*]}"
+if [[ ! -f $src/.extracted || "$(cat "$src/.extracted")" != "$stamp" ]]; then
+  rm -rf "$src" "$gen"
+  mkdir -p "$src" "$gen"
+  step "extracting the selftests from $tarball" \
+    tar -xJf "$tarball" -C "$src" --strip-components=1 --wildcards "${members[@]/#/$top/}"
+  # libbpf's Makefile generates this header (bpf_helpers.h includes it) from the uapi bpf.h.
+  step "generating bpf_helper_defs.h" \
+    sh -c 'python3 "$1/scripts/bpf_doc.py" --header --file "$1/tools/include/uapi/linux/bpf.h" >"$2.tmp" && mv "$2.tmp" "$2"' \
+    _ "$src" "$gen/bpf_helper_defs.h"
+  echo "$stamp" >"$src/.extracted"
+fi
+
+# The running kernel's types, dumped again only when the kernel changed.
+kernel="$(uname -r) $(uname -v) $(stat -c %s /sys/kernel/btf/vmlinux)"
+if [[ ! -f $out/vmlinux.h || ! -f $out/vmlinux.stamp || "$(cat "$out/vmlinux.stamp")" != "$kernel" ]]; then
+  step "dumping vmlinux.h" sh -c \
+    'bpftool btf dump file /sys/kernel/btf/vmlinux format c >"$1.tmp" && mv "$1.tmp" "$1"' \
+    _ "$out/vmlinux.h"
+  echo "$kernel" >"$out/vmlinux.stamp"
+fi
+
+# 3. Objects. BPF_CFLAGS and CLANG_CFLAGS of tools/testing/selftests/bpf/Makefile for the
+# test_progs runner (which runs these tests), in its order: -I$(INCLUDE_DIR) (libbpf's
+# headers, bpf_helper_defs.h, vmlinux.h), -I$(CURDIR) (the selftests directory),
+# -I$(APIDIR) (tools/include/uapi), clang's default host include directories after those,
+# then the build rule's -O2 --target=bpf -mcpu=v3. Per-file flags come from the Makefile's
+# progs/<file>.c-CFLAGS lines.
+sys_includes=$(clang-19 -v -E - </dev/null 2>&1 |
+  sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
+read -r -a sys_includes <<<"$(echo $sys_includes)"
+cflags=(-g -Wall -Werror -D__TARGET_ARCH_x86 -mlittle-endian
+        -I"$src/tools/lib" -I"$gen" -I"$out" -I"$src/$bpfdir" -I"$src/tools/include/uapi"
+        -Wno-compare-distinct-pointer-types "${sys_includes[@]}" -DENABLE_ATOMICS_TESTS
+        -O2 --target=bpf -mcpu=v3)
+declare -A file_cflags=([verifier_nocsr]=-fno-strict-aliasing)
+
+obj=$out/obj
+mkdir -p "$obj"
+# Every object depends on the flags, the headers and vmlinux.h: one marker newer than all.
+inputs=$obj/.inputs
+flags_now="$(clang-19 --version | head -n1) ${cflags[*]} $(declare -p file_cflags)"
+if [[ ! -f $inputs || "$(cat "$inputs")" != "$flags_now" ||
+      -n "$(find "$src" "$gen" "$out/vmlinux.h" -newer "$inputs" -print -quit)" ]]; then
+  echo "$flags_now" >"$inputs"
+fi
+
+not_compiled=$out/not-compiled.tsv
+: >"$not_compiled"
+for source in "$src/$bpfdir"/progs/verifier_*.c; do
+  name=$(basename "$source" .c)
+  object=$obj/$name.bpf.o
+  errors=$obj/$name.err
+  # Up to date: an object (or a recorded failure) newer than its source and the inputs.
+  result=$object
+  [[ -f $errors ]] && result=$errors
+  if [[ ! -f $result || $result -ot $source || $result -ot $inputs ]]; then
+    rm -f "$object" "$errors"
+    # shellcheck disable=SC2086  # per-file flags are words
+    if ! clang-19 "${cflags[@]}" ${file_cflags[$name]:-} -c "$source" -o "$object.tmp" \
+        2>"$errors.tmp"; then
+      rm -f "$object.tmp"
+      mv "$errors.tmp" "$errors"
+    else
+      rm -f "$errors.tmp"
+      mv "$object.tmp" "$object"
+    fi
+  fi
+  if [[ -f $errors ]]; then
+    first=$(grep -m1 'error:' "$errors" || head -n1 "$errors")
+    printf '%s\t%s\n' "$name.c" "${first#"$src/"}" >>"$not_compiled"
+  fi
+done
+rm -f "$obj"/*.tmp
+# Objects of sources no longer present would be stale.
+for object in "$obj"/*.bpf.o; do
+  [[ -e $object ]] || continue
+  [[ -f $src/$bpfdir/progs/$(basename "$object" .bpf.o).c ]] || rm -f "$object"
+done
+
+# 4. The check.
+shopt -s nullglob
+objects=("$obj"/*.bpf.o)
+status=0
+"$checker" --not-compiled "$not_compiled" --expectations "$out/expectations.tsv" \
+  "${objects[@]}" || status=$?
+exit "$status"
