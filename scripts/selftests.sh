@@ -37,6 +37,14 @@ step() {
   fi
 }
 
+# Runs a command into a file, which appears only once complete (called through step).
+# shellcheck disable=SC2317
+write_to() {
+  local file=$1
+  shift
+  "$@" >"$file.tmp" && mv "$file.tmp" "$file"
+}
+
 # 1. Packages and the checker.
 step "scripts/setup.sh --selftests" "$here/scripts/setup.sh" --selftests
 step "scripts/build.sh release" "$here/scripts/build.sh" release
@@ -85,18 +93,16 @@ if [[ ! -f $src/.extracted || "$(cat "$src/.extracted")" != "$stamp" ]]; then
   step "extracting the selftests from $tarball" \
     tar -xJf "$tarball" -C "$src" --strip-components=1 --wildcards "${members[@]/#/$top/}"
   # libbpf's Makefile generates this header (bpf_helpers.h includes it) from the uapi bpf.h.
-  step "generating bpf_helper_defs.h" \
-    sh -c 'python3 "$1/scripts/bpf_doc.py" --header --file "$1/tools/include/uapi/linux/bpf.h" >"$2.tmp" && mv "$2.tmp" "$2"' \
-    _ "$src" "$gen/bpf_helper_defs.h"
+  step "generating bpf_helper_defs.h" write_to "$gen/bpf_helper_defs.h" \
+    python3 "$src/scripts/bpf_doc.py" --header --file "$src/tools/include/uapi/linux/bpf.h"
   echo "$stamp" >"$src/.extracted"
 fi
 
 # The running kernel's types, dumped again only when the kernel changed.
 kernel="$(uname -r) $(uname -v) $(stat -c %s /sys/kernel/btf/vmlinux)"
 if [[ ! -f $out/vmlinux.h || ! -f $out/vmlinux.stamp || "$(cat "$out/vmlinux.stamp")" != "$kernel" ]]; then
-  step "dumping vmlinux.h" sh -c \
-    'bpftool btf dump file /sys/kernel/btf/vmlinux format c >"$1.tmp" && mv "$1.tmp" "$1"' \
-    _ "$out/vmlinux.h"
+  step "dumping vmlinux.h" write_to "$out/vmlinux.h" \
+    bpftool btf dump file /sys/kernel/btf/vmlinux format c
   echo "$kernel" >"$out/vmlinux.stamp"
 fi
 
@@ -106,9 +112,9 @@ fi
 # -I$(APIDIR) (tools/include/uapi), clang's default host include directories after those,
 # then the build rule's -O2 --target=bpf -mcpu=v3. Per-file flags come from the Makefile's
 # progs/<file>.c-CFLAGS lines.
-sys_includes=$(clang-19 -v -E - </dev/null 2>&1 |
-  sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
-read -r -a sys_includes <<<"$(echo $sys_includes)"
+read -r -a sys_includes <<<"$(clang-19 -v -E - </dev/null 2>&1 |
+  sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }' |
+  tr '\n' ' ')"
 cflags=(-g -Wall -Werror -D__TARGET_ARCH_x86 -mlittle-endian
         -I"$src/tools/lib" -I"$gen" -I"$out" -I"$src/$bpfdir" -I"$src/tools/include/uapi"
         -Wno-compare-distinct-pointer-types "${sys_includes[@]}" -DENABLE_ATOMICS_TESTS
@@ -117,11 +123,13 @@ declare -A file_cflags=([verifier_nocsr]=-fno-strict-aliasing)
 
 obj=$out/obj
 mkdir -p "$obj"
-# Every object depends on the flags, the headers and vmlinux.h: one marker newer than all.
+# Every object depends on the flags, the headers and vmlinux.h: one marker newer than all
+# (a fresh extraction shows as new directories; tar keeps the files' own dates).
 inputs=$obj/.inputs
 flags_now="$(clang-19 --version | head -n1) ${cflags[*]} $(declare -p file_cflags)"
 if [[ ! -f $inputs || "$(cat "$inputs")" != "$flags_now" ||
-      -n "$(find "$src" "$gen" "$out/vmlinux.h" -newer "$inputs" -print -quit)" ]]; then
+      -n "$(find "$src" "$gen" "$out/vmlinux.h" -newer "$inputs" ! -name 'verifier_*.c' \
+              -print -quit)" ]]; then
   echo "$flags_now" >"$inputs"
 fi
 

@@ -7,7 +7,7 @@ packages=(cmake ninja-build pkg-config make g++-12 llvm-19
           llvm-19-dev clang-19 libclang-rt-19-dev lld-19
           libz3-dev libelf-dev zlib1g-dev libbpf-dev doctest-dev bpftool)
 if [[ "${1:-}" == "--selftests" ]]; then
-  packages+=(linux-source-6.12 xz-utils)
+  packages+=(linux-source-6.12 xz-utils python3)
 fi
 
 missing=()

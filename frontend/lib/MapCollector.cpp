@@ -79,24 +79,36 @@ public:
         (field == "key" ? map.keyTypeId : map.valueTypeId) = resolved->type;
         continue;
       }
-      // Every other attribute is __uint(field, N): a pointer to an array of N elements.
+      // Every other attribute is __uint(field, N), a pointer to an array of N elements, or
+      // __ulong(field, N), an enum whose one enumerator is N (for 64-bit values).
+      std::uint64_t value = 0;
       std::uint32_t arrayId = resolved->type;
       const btf_type *array = btf_is_ptr(resolved) ? skipModifiers(types, arrayId) : nullptr;
-      if (!array || !btf_is_array(array))
-        return Error(fieldWhere + ": must be declared with __uint (a pointer to an array)");
-      const std::uint32_t value = btf_array(array)->nelems;
+      if (array && btf_is_array(array)) {
+        value = btf_array(array)->nelems;
+      } else if (btf_is_enum(resolved) && btf_vlen(resolved) == 1) {
+        value = std::uint32_t(btf_enum(resolved)->val);
+      } else if (btf_is_enum64(resolved) && btf_vlen(resolved) == 1) {
+        value = (std::uint64_t(btf_enum64(resolved)->val_hi32) << 32) | btf_enum64(resolved)->val_lo32;
+      } else {
+        return Error(fieldWhere + ": must be declared with __uint (a pointer to an array) or "
+                                  "__ulong (a one-value enum)");
+      }
+      if (field != "map_extra" && value > 0xffffffffu)
+        return Error(fieldWhere + ": value " + std::to_string(value) + " does not fit 32 bits");
+      const auto value32 = std::uint32_t(value);
       if (field == "type")
-        map.type = value;
+        map.type = value32;
       else if (field == "max_entries")
-        map.maxEntries = value;
+        map.maxEntries = value32;
       else if (field == "map_flags")
-        map.flags = value;
+        map.flags = value32;
       else if (field == "numa_node")
-        map.numaNode = value;
+        map.numaNode = value32;
       else if (field == "key_size")
-        map.keySize = value;
+        map.keySize = value32;
       else if (field == "value_size")
-        map.valueSize = value;
+        map.valueSize = value32;
       else if (field == "map_extra")
         map.mapExtra = value;
       else if (field == "pinning") {

@@ -299,7 +299,12 @@ private:
       const CodeSection &code = codeSections[index];
       if (code.section->name == ".text")
         continue; // subprograms only
-      std::optional<SectionMeaning> meaning = classifySection(code.section->name);
+      // A leading '?' only turns autoload off (libbpf); the rest names the type.
+      std::string_view sectionName = code.section->name;
+      const bool autoload = !sectionName.starts_with('?');
+      if (!autoload)
+        sectionName.remove_prefix(1);
+      std::optional<SectionMeaning> meaning = classifySection(sectionName);
       if (options.programType)
         meaning = SectionMeaning{*options.programType, options.attachType,
                                  meaning ? meaning->attachTarget : "",
@@ -315,10 +320,9 @@ private:
       for (const FunctionSymbol &function : code.functions) {
         if (!function.isGlobal)
           continue; // static functions in program sections are subprograms
-        auto program = buildProgram(index, function, *meaning);
-        if (!program)
-          return program.takeError();
-        object.programs.push_back(std::move(*program));
+        Program program = buildProgram(index, function, *meaning);
+        program.autoload = autoload;
+        object.programs.push_back(std::move(program));
       }
     }
     assignStructOpsMembers();
@@ -340,20 +344,10 @@ private:
     }
   }
 
-  Expected<Program> buildProgram(std::size_t section, const FunctionSymbol &entry,
-                                 const SectionMeaning &meaning) {
-    const std::string where =
-        "program '" + entry.name + "' (section '" + codeSections[section].section->name + "')";
-    ProgramLinker linker(elf, codeSections, maps, object, targetBtf);
-    auto linked = linker.link(section, entry);
-    if (!linked)
-      return Error(where + ": " + linked.error().message);
-    auto decoded = decodeProgram(linked->slots);
-    if (!decoded)
-      return Error(where + ": " + decoded.error().message);
-    auto code = buildProgramCode(std::move(*decoded), linked->functionNames);
-    if (!code)
-      return Error(where + ": " + code.error().message);
+  /// Links, decodes and builds one program; a malformed program comes back with its
+  /// problem in `malformed` (and no code) rather than failing the whole object.
+  Program buildProgram(std::size_t section, const FunctionSymbol &entry,
+                       const SectionMeaning &meaning) {
     Program program;
     program.name = entry.name;
     program.section = codeSections[section].section->name;
@@ -361,6 +355,23 @@ private:
     program.expectedAttachType = meaning.expectedAttachType;
     program.attachTarget = meaning.attachTarget;
     program.sleepable = meaning.sleepable;
+    ProgramLinker linker(elf, codeSections, maps, object, targetBtf);
+    auto linked = linker.link(section, entry);
+    if (!linked) {
+      program.malformed = linked.error().message;
+      return program;
+    }
+    program.slots = linked->slots;
+    auto decoded = decodeProgram(linked->slots);
+    if (!decoded) {
+      program.malformed = decoded.error().message;
+      return program;
+    }
+    auto code = buildProgramCode(std::move(*decoded), linked->functionNames);
+    if (!code) {
+      program.malformed = code.error().message;
+      return program;
+    }
     program.slots = std::move(linked->slots);
     program.code = std::move(*code);
     program.mapsUsed = std::move(linked->mapsUsed);

@@ -237,6 +237,10 @@ bool kernelAvailable(std::string &why) {
 
 KernelResult loadInKernel(const Object &object, const Program &program) {
   KernelResult result;
+  if (program.slots.empty()) {
+    result.problem = "the frontend could not link the program: " + program.malformed;
+    return result;
+  }
   Loader loader{object, {}, -1, {}, {}};
   loader.loadBtf();
 

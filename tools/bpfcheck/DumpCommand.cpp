@@ -106,6 +106,12 @@ void printProgram(const Object &object, const Program &program, RegisterStyle st
            << "\n";
   if (program.sleepable)
     outs() << "  sleepable\n";
+  if (!program.autoload)
+    outs() << "  not loaded by default (section name starts with '?')\n";
+  if (!program.malformed.empty()) {
+    outs() << "  malformed: " << program.malformed << "\n";
+    return;
+  }
   outs() << "  instructions: " << program.code.slotCount() << "\n  functions:";
   for (const Function &function : program.code.functions)
     outs() << " " << function.name << " (" << functionRoleText(function.role) << ")";

@@ -93,6 +93,13 @@ struct Program {
   /// iterator or struct member the section names (`fentry/do_unlinkat` → "do_unlinkat").
   std::string attachTarget;
   bool sleepable = false;
+  /// False for sections named `?...`: libbpf does not load the program unless asked.
+  bool autoload = true;
+  /// Why the program's code is malformed (a jump out of range, a bad register, a bad
+  /// relocation…), with the instruction; empty when it is well formed. A malformed
+  /// program is kept, with no code, so that the rest of the object stays usable and the
+  /// verifier can reject just this program with this message.
+  std::string malformed;
   /// For struct_ops programs: the kernel struct (without a `___flavour` suffix) and the
   /// member that a `.struct_ops` map assigns this program to; empty if none does.
   std::string structOpsType;
