@@ -136,11 +136,12 @@ std::string printAtomic(const Atomic &atomic, RegisterStyle style) {
 std::string printLoadImmediate64(const LoadImmediate64 &load) {
   if (load.kind == ImmediateKind::Value)
     return reg(load.dst, true) + " = " + signedHex(std::int64_t(load.value())) + " ll";
-  // llvm-objdump's spelling of a pseudo load; the second immediate is added when present.
+  // llvm-objdump's spelling of a pseudo load, which has no place for the second immediate
+  // (a map value offset): it follows as an assembler comment.
   std::string text = "ld_pseudo\t" + reg(load.dst, true) + ", " +
                      signedHex(std::int64_t(load.kind)) + ", " + signedHex(load.imm);
   if (load.nextImm != 0)
-    text += ", " + signedHex(load.nextImm);
+    text += "\t# " + signedHex(load.nextImm);
   return text;
 }
 

@@ -5,6 +5,8 @@
 #include "bpfcheck/frontend/ObjectLoader.h"
 #include "bpfcheck/ir/Decoder.h"
 
+#include "../TestSupport.h"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -18,14 +20,6 @@ using namespace bpfcheck;
 
 namespace {
 
-std::vector<std::byte> readFile(const std::filesystem::path &path) {
-  std::ifstream file(path, std::ios::binary);
-  std::vector<char> chars((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  std::vector<std::byte> bytes(chars.size());
-  std::memcpy(bytes.data(), chars.data(), chars.size());
-  return bytes;
-}
-
 /// The message a fixed crash must now produce (a fragment), by file name.
 const std::map<std::string, std::string> expectedErrors = {
     {"loader-huge-bss.o", "bytes is too large for a map value"},
@@ -38,7 +32,7 @@ TEST_CASE("inputs that crashed the fuzzers are handled") {
   for (const auto &entry : std::filesystem::directory_iterator(BPFCHECK_FUZZ_REGRESSIONS)) {
     const std::string name = entry.path().filename().string();
     INFO(name);
-    const std::vector<std::byte> bytes = readFile(entry.path());
+    const std::vector<std::byte> bytes = test::readFileBytes(entry.path());
     if (name.rfind("loader-", 0) == 0) {
       LoadOptions options;
       options.targetBtfPath = "/nonexistent/vmlinux";

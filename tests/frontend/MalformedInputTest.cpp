@@ -4,6 +4,8 @@
 #include "bpfcheck/frontend/BtfExt.h"
 #include "bpfcheck/frontend/ObjectLoader.h"
 
+#include "../TestSupport.h"
+
 #include <doctest/doctest.h>
 
 #include <cstring>
@@ -15,11 +17,9 @@ using namespace bpfcheck;
 namespace {
 
 std::vector<std::byte> readCorpusObject(const std::string &relativePath) {
-  std::ifstream file(std::string(BPFCHECK_CORPUS_DIR) + "/" + relativePath, std::ios::binary);
-  REQUIRE(file);
-  std::vector<char> chars((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  std::vector<std::byte> bytes(chars.size());
-  std::memcpy(bytes.data(), chars.data(), chars.size());
+  std::vector<std::byte> bytes =
+      test::readFileBytes(std::string(BPFCHECK_CORPUS_DIR) + "/" + relativePath);
+  REQUIRE(!bytes.empty());
   return bytes;
 }
 

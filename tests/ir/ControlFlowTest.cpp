@@ -2,18 +2,17 @@
 #include "bpfcheck/ir/ControlFlow.h"
 #include "bpfcheck/ir/Decoder.h"
 
+#include "../TestSupport.h"
+
 #include <doctest/doctest.h>
 
 using namespace bpfcheck;
 using encoding::RawInstruction;
 
-namespace {
+using test::exitInsn;
+using test::raw;
 
-RawInstruction raw(std::uint8_t opcode, std::uint8_t dst, std::uint8_t src, std::int16_t offset,
-                   std::int32_t imm) {
-  return RawInstruction::make(opcode, dst, src, offset, imm);
-}
-const RawInstruction exitInsn = raw(0x95, 0, 0, 0, 0);
+namespace {
 
 Expected<ProgramCode> build(const std::vector<RawInstruction> &code,
                             std::map<std::uint32_t, std::string> names = {}) {

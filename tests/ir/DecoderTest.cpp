@@ -3,6 +3,8 @@
 #include "bpfcheck/ir/Decoder.h"
 #include "bpfcheck/ir/Encoder.h"
 
+#include "../TestSupport.h"
+
 #include <doctest/doctest.h>
 
 #include <set>
@@ -12,20 +14,16 @@
 using namespace bpfcheck;
 using encoding::RawInstruction;
 
-namespace {
+using test::exitInsn;
+using test::raw;
 
-RawInstruction raw(std::uint8_t opcode, std::uint8_t dst, std::uint8_t src, std::int16_t offset,
-                   std::int32_t imm) {
-  return RawInstruction::make(opcode, dst, src, offset, imm);
-}
+namespace {
 
 std::string errorOf(const std::vector<RawInstruction> &code) {
   auto decoded = decodeProgram(code);
   REQUIRE_FALSE(decoded);
   return decoded.error().message;
 }
-
-const RawInstruction exitInsn = raw(0x95, 0, 0, 0, 0);
 
 } // namespace
 

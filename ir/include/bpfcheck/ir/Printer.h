@@ -20,8 +20,8 @@ enum class RegisterStyle {
 ///
 /// Where llvm-objdump's own output loses information, this printer keeps it (documented
 /// in docs/disassembly.md): 32-bit fetching atomics always use the alu32 form, `skb[r1 + 0x4]`
-/// keeps a non-zero offset, and pseudo 64-bit loads spell their kind
-/// (`r1 = map_fd(0x3) ll`, `r1 = map_value(0x3, 0x8) ll`, …).
+/// keeps a non-zero offset, and a pseudo 64-bit load's second immediate follows as a
+/// comment (`ld_pseudo r1, 0x2, 0x3\t# 0x10`).
 std::string printInstruction(const Instruction &insn, RegisterStyle style = RegisterStyle::Plain);
 
 } // namespace bpfcheck
