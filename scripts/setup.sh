@@ -3,7 +3,7 @@
 # Usage: scripts/setup.sh [--selftests]   (--selftests also installs linux-source-6.12)
 set -euo pipefail
 
-packages=(cmake ninja-build pkg-config make g++-12 llvm-19
+packages=(cmake ninja-build pkg-config make g++-12 llvm-19 clang-format-19
           llvm-19-dev clang-19 libclang-rt-19-dev lld-19
           libz3-dev libelf-dev zlib1g-dev libbpf-dev doctest-dev bpftool)
 if [[ "${1:-}" == "--selftests" ]]; then

@@ -78,24 +78,20 @@ Expected<std::vector<std::byte>> assemble(std::string_view text, const Assembler
 
   DiagnosticSink diagnostics{hiddenLines, {}};
   llvm::SourceMgr sources;
-  sources.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(
-                                 llvm::StringRef(text.data(), text.size()), "<asm>"),
-                             llvm::SMLoc());
-  sources.setDiagHandler(
-      [](const llvm::SMDiagnostic &diagnostic, void *sink) {
-        static_cast<DiagnosticSink *>(sink)->add(diagnostic);
-      },
-      &diagnostics);
+  sources.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(llvm::StringRef(text.data(), text.size()), "<asm>"),
+      llvm::SMLoc());
+  sources.setDiagHandler([](const llvm::SMDiagnostic &diagnostic,
+                            void *sink) { static_cast<DiagnosticSink *>(sink)->add(diagnostic); },
+                         &diagnostics);
 
   llvm::MCContext context(triple, asmInfo.get(), registers.get(), subtarget.get(), &sources);
   std::unique_ptr<llvm::MCObjectFileInfo> fileInfo(
       target->createMCObjectFileInfo(context, /*PIC=*/false));
   context.setObjectFileInfo(fileInfo.get());
-  context.setDiagnosticHandler([&diagnostics](const llvm::SMDiagnostic &diagnostic, bool,
-                                              const llvm::SourceMgr &,
-                                              std::vector<const llvm::MDNode *> &) {
-    diagnostics.add(diagnostic);
-  });
+  context.setDiagnosticHandler(
+      [&diagnostics](const llvm::SMDiagnostic &diagnostic, bool, const llvm::SourceMgr &,
+                     std::vector<const llvm::MDNode *> &) { diagnostics.add(diagnostic); });
 
   llvm::SmallVector<char, 0> buffer;
   llvm::raw_svector_ostream stream(buffer);
@@ -132,8 +128,8 @@ Expected<std::vector<std::byte>> assembleObject(std::string_view text,
   return assemble(text, options, 0);
 }
 
-Expected<std::vector<encoding::RawInstruction>>
-assembleProgram(std::string_view instructions, const AssemblerOptions &options) {
+Expected<std::vector<encoding::RawInstruction>> assembleProgram(std::string_view instructions,
+                                                                const AssemblerOptions &options) {
   const std::string text = "\t.section\tbpfcheck_asm,\"ax\",@progbits\n"
                            "\t.globl\tbpfcheck_program\n"
                            "bpfcheck_program:\n" +

@@ -14,7 +14,9 @@ constexpr std::uint16_t BtfMagic = 0xeb9f;
 constexpr std::size_t MinimumHeaderSize = 24; // up to line_info_len
 constexpr std::size_t CoReHeaderSize = 32;    // with core_relo_off/len
 
-std::string at(std::size_t offset) { return " at .BTF.ext offset " + std::to_string(offset); }
+std::string at(std::size_t offset) {
+  return " at .BTF.ext offset " + std::to_string(offset);
+}
 
 class Reader {
 public:
@@ -80,17 +82,14 @@ Expected<bool> walkSubsection(const Reader &reader, const char *name, std::size_
 Expected<BtfExtRecords> parseBtfExt(std::span<const std::byte> bytes) {
   const Reader reader(bytes);
   if (!reader.has(0, MinimumHeaderSize))
-    return Error(".BTF.ext is " + std::to_string(bytes.size()) +
-                 " bytes, shorter than its header");
+    return Error(".BTF.ext is " + std::to_string(bytes.size()) + " bytes, shorter than its header");
   if (reader.u16(0) != BtfMagic)
     return Error(".BTF.ext has a bad magic number (expected 0xeb9f)" + at(0));
   if (reader.u8(2) != 1)
-    return Error(".BTF.ext version " + std::to_string(reader.u8(2)) + " is not supported" +
-                 at(2));
+    return Error(".BTF.ext version " + std::to_string(reader.u8(2)) + " is not supported" + at(2));
   const std::uint32_t headerLength = reader.u32(4);
   if (headerLength < MinimumHeaderSize || !reader.has(0, headerLength))
-    return Error(".BTF.ext header length " + std::to_string(headerLength) + " is invalid" +
-                 at(4));
+    return Error(".BTF.ext header length " + std::to_string(headerLength) + " is invalid" + at(4));
 
   BtfExtRecords records;
   auto locate = [&](std::size_t field) -> std::pair<std::size_t, std::size_t> {
@@ -107,13 +106,13 @@ Expected<BtfExtRecords> parseBtfExt(std::span<const std::byte> bytes) {
     return func.takeError();
 
   auto [lineStart, lineLength] = locate(16);
-  auto line = walkSubsection(
-      reader, "line_info", lineStart, lineLength, 16, [&](std::uint32_t section, std::size_t offset) {
-        const std::uint32_t lineColumn = reader.u32(offset + 12);
-        records.lineInfo[section].push_back({reader.u32(offset), reader.u32(offset + 4),
-                                             reader.u32(offset + 8), lineColumn >> 10,
-                                             lineColumn & 0x3ff});
-      });
+  auto line = walkSubsection(reader, "line_info", lineStart, lineLength, 16,
+                             [&](std::uint32_t section, std::size_t offset) {
+                               const std::uint32_t lineColumn = reader.u32(offset + 12);
+                               records.lineInfo[section].push_back(
+                                   {reader.u32(offset), reader.u32(offset + 4),
+                                    reader.u32(offset + 8), lineColumn >> 10, lineColumn & 0x3ff});
+                             });
   if (!line)
     return line.takeError();
 

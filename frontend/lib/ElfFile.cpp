@@ -110,8 +110,7 @@ Expected<ElfFile> ElfFile::parse(std::span<const std::byte> input) {
 
   if (file.symbolTable) {
     const ElfSection &symtab = file.allSections[*file.symbolTable];
-    if (symtab.link >= file.allSections.size() ||
-        file.allSections[symtab.link].type != SHT_STRTAB)
+    if (symtab.link >= file.allSections.size() || file.allSections[symtab.link].type != SHT_STRTAB)
       return Error(sectionLabel(symtab) + ": sh_link " + std::to_string(symtab.link) +
                    " does not name a string table");
     Elf_Scn *scn = elf_getscn(elf.get(), symtab.index);

@@ -15,7 +15,7 @@ namespace {
 
 constexpr std::uint32_t MapFlagReadOnlyProgram = 1U << 7; // BPF_F_RDONLY_PROG
 constexpr std::uint32_t MapFlagMmapable = 1U << 10;       // BPF_F_MMAPABLE
-constexpr std::uint32_t RelocationAbsolute64 = 2; // R_BPF_64_ABS64
+constexpr std::uint32_t RelocationAbsolute64 = 2;         // R_BPF_64_ABS64
 
 const btf_type *skipModifiers(const btf *types, std::uint32_t &id) {
   const btf_type *type = btf__type_by_id(types, id);
@@ -38,8 +38,7 @@ public:
     std::uint32_t id = structId;
     const btf_type *type = skipModifiers(types, id);
     if (!type || !btf_is_struct(type))
-      return Error(where + ": its BTF type (id " + std::to_string(structId) +
-                   ") is not a struct");
+      return Error(where + ": its BTF type (id " + std::to_string(structId) + ") is not a struct");
     MapDefinition map;
     map.name = name;
     map.section = section.name;
@@ -89,7 +88,8 @@ public:
       } else if (btf_is_enum(resolved) && btf_vlen(resolved) == 1) {
         value = std::uint32_t(btf_enum(resolved)->val);
       } else if (btf_is_enum64(resolved) && btf_vlen(resolved) == 1) {
-        value = (std::uint64_t(btf_enum64(resolved)->val_hi32) << 32) | btf_enum64(resolved)->val_lo32;
+        value =
+            (std::uint64_t(btf_enum64(resolved)->val_hi32) << 32) | btf_enum64(resolved)->val_lo32;
       } else {
         return Error(fieldWhere + ": must be declared with __uint (a pointer to an array) or "
                                   "__ulong (a one-value enum)");
@@ -192,8 +192,7 @@ Expected<bool> collectBtfMaps(const ElfFile &elf, const btf *types, Object &obje
     return Error("section '.maps' holds BTF-defined maps but the object has no .BTF section");
   BtfMapParser parser(elf, types, object, *section);
   for (const ElfSymbol &symbol : elf.symbols()) {
-    if (symbol.sectionIndex != section->index || symbol.type == STT_SECTION ||
-        symbol.name.empty())
+    if (symbol.sectionIndex != section->index || symbol.type == STT_SECTION || symbol.name.empty())
       continue;
     // The map variable's type comes from BTF: a VAR of the same name.
     const int varId = btf__find_by_name_kind(types, symbol.name.c_str(), BTF_KIND_VAR);
@@ -214,8 +213,7 @@ Expected<bool> collectLegacyMaps(const ElfFile &elf, Object &object, MapSymbolIn
     return true;
   std::vector<const ElfSymbol *> symbols;
   for (const ElfSymbol &symbol : elf.symbols())
-    if (symbol.sectionIndex == section->index && symbol.type != STT_SECTION &&
-        !symbol.name.empty())
+    if (symbol.sectionIndex == section->index && symbol.type != STT_SECTION && !symbol.name.empty())
       symbols.push_back(&symbol);
   if (symbols.empty())
     return true;
@@ -231,8 +229,7 @@ Expected<bool> collectLegacyMaps(const ElfFile &elf, Object &object, MapSymbolIn
       return Error("section 'maps': map '" + symbol->name + "' at offset " +
                    std::to_string(symbol->value) + " is not at a record boundary");
     std::uint32_t fields[7] = {};
-    std::memcpy(fields, section->data.data() + symbol->value,
-                std::min(recordSize, sizeof fields));
+    std::memcpy(fields, section->data.data() + symbol->value, std::min(recordSize, sizeof fields));
     MapDefinition map;
     map.name = symbol->name;
     map.section = section->name;
@@ -297,16 +294,15 @@ Expected<bool> collectStructOps(const ElfFile &elf, const btf *types, Object &ob
         for (unsigned i = 0; i < btf_vlen(type); ++i, ++member)
           if (btf_member_bit_offset(type, i) == bitOffset) {
             const char *memberName = btf__name_by_offset(types, member->name_off);
-            map.initialSlots.push_back({i, elf.symbols()[relocation.symbol].name,
-                                        memberName ? memberName : ""});
+            map.initialSlots.push_back(
+                {i, elf.symbols()[relocation.symbol].name, memberName ? memberName : ""});
           }
       }
       map.initialData.assign(symbol.value + type->size <= section->data.size()
                                  ? section->data.begin() + std::ptrdiff_t(symbol.value)
                                  : section->data.end(),
                              symbol.value + type->size <= section->data.size()
-                                 ? section->data.begin() +
-                                       std::ptrdiff_t(symbol.value + type->size)
+                                 ? section->data.begin() + std::ptrdiff_t(symbol.value + type->size)
                                  : section->data.end());
       object.maps.push_back(std::move(map));
     }

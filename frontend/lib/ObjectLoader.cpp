@@ -77,8 +77,8 @@ private:
   Expected<bool> readBtf() {
     const ElfSection *btfSection = elf.findSection(".BTF");
     if (btfSection) {
-      auto parsed = parseBtfBytes(btfSection->data.data(), btfSection->data.size(),
-                                  "section '.BTF'");
+      auto parsed =
+          parseBtfBytes(btfSection->data.data(), btfSection->data.size(), "section '.BTF'");
       if (!parsed)
         return parsed.takeError();
       objectBtf = std::move(*parsed);
@@ -152,7 +152,7 @@ private:
         continue;
       const auto relocation =
           std::find_if(code.relocations.begin(), code.relocations.end(),
-                        [&](const ElfRelocation &r) { return r.offset == slot * 8; });
+                       [&](const ElfRelocation &r) { return r.offset == slot * 8; });
       std::int64_t target = std::int64_t(slot) + insn.imm + 1;
       std::string name;
       if (relocation != code.relocations.end()) {
@@ -164,7 +164,8 @@ private:
           name = symbol.name;
       }
       if (target >= 0 && std::uint64_t(target) < code.slots.size())
-        targets.emplace(std::uint64_t(target), name.empty() ? "func@" + std::to_string(target) : name);
+        targets.emplace(std::uint64_t(target),
+                        name.empty() ? "func@" + std::to_string(target) : name);
     }
     for (const auto &[slot, name] : targets) {
       const bool known = std::any_of(code.functions.begin(), code.functions.end(),
@@ -179,8 +180,7 @@ private:
       if (!section.isExecutable() || section.data.empty())
         continue;
       if (section.data.size() % sizeof(RawInstruction) != 0)
-        return Error("section '" + section.name + "': size " +
-                     std::to_string(section.data.size()) +
+        return Error("section '" + section.name + "': size " + std::to_string(section.data.size()) +
                      " is not a multiple of the instruction size (8)");
       CodeSection code;
       code.section = &section;
@@ -202,7 +202,9 @@ private:
       }
       addCallTargets(code);
       std::sort(code.functions.begin(), code.functions.end(),
-                [](const FunctionSymbol &a, const FunctionSymbol &b) { return a.firstSlot < b.firstSlot; });
+                [](const FunctionSymbol &a, const FunctionSymbol &b) {
+                  return a.firstSlot < b.firstSlot;
+                });
       if (code.functions.empty() || code.functions.front().firstSlot != 0)
         code.functions.insert(code.functions.begin(), {section.name, 0, 0, true});
       // A function without a size runs to the next one (hand-written assembly).
@@ -275,9 +277,10 @@ private:
           program.lineInfo.push_back(line->second);
           program.lineInfo.back().insnOffset = slot;
         }
-      if (auto functions = functionsBySection.find(sectionName); functions != functionsBySection.end())
-        if (auto function = functions->second.find(byte); function != functions->second.end() &&
-            linked.functionNames.count(slot))
+      if (auto functions = functionsBySection.find(sectionName);
+          functions != functionsBySection.end())
+        if (auto function = functions->second.find(byte);
+            function != functions->second.end() && linked.functionNames.count(slot))
           program.funcInfo.push_back({slot, function->second.typeId});
     }
     // Each instruction takes the location of the closest line record at or before it.
@@ -306,9 +309,9 @@ private:
         sectionName.remove_prefix(1);
       std::optional<SectionMeaning> meaning = classifySection(sectionName);
       if (options.programType)
-        meaning = SectionMeaning{*options.programType, options.attachType,
-                                 meaning ? meaning->attachTarget : "",
-                                 meaning && meaning->sleepable};
+        meaning =
+            SectionMeaning{*options.programType, options.attachType,
+                           meaning ? meaning->attachTarget : "", meaning && meaning->sleepable};
       else if (meaning && options.attachType)
         meaning->expectedAttachType = options.attachType;
       if (!meaning) {
@@ -399,13 +402,20 @@ std::optional<std::size_t> Object::findMap(std::string_view name) const {
 
 std::string_view nameOf(RelocationKind kind) {
   switch (kind) {
-  case RelocationKind::MapReference: return "map";
-  case RelocationKind::GlobalData: return "global data";
-  case RelocationKind::SubprogramCall: return "subprogram call";
-  case RelocationKind::FunctionAddress: return "function address";
-  case RelocationKind::KfuncCall: return "kfunc call";
-  case RelocationKind::Kconfig: return "kconfig";
-  case RelocationKind::CoRe: return "CO-RE";
+  case RelocationKind::MapReference:
+    return "map";
+  case RelocationKind::GlobalData:
+    return "global data";
+  case RelocationKind::SubprogramCall:
+    return "subprogram call";
+  case RelocationKind::FunctionAddress:
+    return "function address";
+  case RelocationKind::KfuncCall:
+    return "kfunc call";
+  case RelocationKind::Kconfig:
+    return "kconfig";
+  case RelocationKind::CoRe:
+    return "CO-RE";
   }
   return "?";
 }

@@ -21,13 +21,15 @@ namespace {
 
 using namespace encoding;
 
-constexpr std::uint32_t RelocationLoad64 = 1; // R_BPF_64_64
+constexpr std::uint32_t RelocationLoad64 = 1;  // R_BPF_64_64
 constexpr std::uint32_t RelocationCall32 = 10; // R_BPF_64_32
 
 bool isLoadImmediate64(const RawInstruction &insn) {
   return insn.opcode == (ClassLd | ModeImm | SizeDW);
 }
-bool isCall(const RawInstruction &insn) { return insn.opcode == (ClassJmp | JmpCall); }
+bool isCall(const RawInstruction &insn) {
+  return insn.opcode == (ClassJmp | JmpCall);
+}
 
 /// A function placed in the linked program.
 struct Placement {
@@ -56,9 +58,10 @@ const FunctionSymbol *functionAt(const CodeSection &code, std::uint64_t slot) {
 }
 
 const ElfRelocation *relocationAt(const CodeSection &code, std::uint64_t slot) {
-  auto it = std::lower_bound(
-      code.relocations.begin(), code.relocations.end(), slot * 8,
-      [](const ElfRelocation &relocation, std::uint64_t offset) { return relocation.offset < offset; });
+  auto it = std::lower_bound(code.relocations.begin(), code.relocations.end(), slot * 8,
+                             [](const ElfRelocation &relocation, std::uint64_t offset) {
+                               return relocation.offset < offset;
+                             });
   return it != code.relocations.end() && it->offset == slot * 8 ? &*it : nullptr;
 }
 
@@ -82,12 +85,12 @@ Expected<LinkedProgram> ProgramLinker::link(std::size_t entrySection, const Func
                            const std::string &from) -> Expected<const FunctionSymbol *> {
     const CodeSection &code = sections[section];
     if (targetSlot < 0 || std::uint64_t(targetSlot) >= code.slots.size())
-      return Error(from + ": call or function address targets insn " +
-                   std::to_string(targetSlot) + ", outside section '" + code.section->name + "'");
+      return Error(from + ": call or function address targets insn " + std::to_string(targetSlot) +
+                   ", outside section '" + code.section->name + "'");
     const FunctionSymbol *function = functionAt(code, std::uint64_t(targetSlot));
     if (!function || function->firstSlot != std::uint64_t(targetSlot))
-      return Error(from + ": call or function address targets insn " +
-                   std::to_string(targetSlot) + " of section '" + code.section->name +
+      return Error(from + ": call or function address targets insn " + std::to_string(targetSlot) +
+                   " of section '" + code.section->name +
                    "', which is not the start of a function");
     return function;
   };
@@ -141,22 +144,24 @@ Expected<LinkedProgram> ProgramLinker::link(std::size_t entrySection, const Func
               return Error(from + ": kfunc '" + symbol.name +
                            "' does not exist in the target kernel's BTF");
             insn = RawInstruction::make(ClassJmp | JmpCall, 0, PseudoKfuncCall, 0, id);
-            linked.relocations.push_back({RelocationKind::KfuncCall, newSlot, symbol.name,
-                                          "btf id " + std::to_string(id)});
+            linked.relocations.push_back(
+                {RelocationKind::KfuncCall, newSlot, symbol.name, "btf id " + std::to_string(id)});
           } else {
             if (insn.src() != PseudoCall)
               return Error(from + ": relocated call is not a bpf-to-bpf call (src " +
                            std::to_string(insn.src()) + ")");
             const auto targetSection = codeSectionOf(symbol.sectionIndex);
             if (!targetSection)
-              return Error(from + ": call to '" + symbol.name + "', which is not in a code section");
+              return Error(from + ": call to '" + symbol.name +
+                           "', which is not in a code section");
             const std::int64_t target = std::int64_t(symbol.value / 8) + insn.imm + 1;
             auto callee = resolveTarget(*targetSection, target, from);
             if (!callee)
               return callee.takeError();
             place(*targetSection, *callee);
             pending.push_back({newSlot, *targetSection, std::uint64_t(target)});
-            linked.relocations.push_back({RelocationKind::SubprogramCall, newSlot, (*callee)->name, ""});
+            linked.relocations.push_back(
+                {RelocationKind::SubprogramCall, newSlot, (*callee)->name, ""});
           }
         } else if (isLoadImmediate64(insn)) {
           if (relocation->type != RelocationLoad64)
@@ -170,11 +175,12 @@ Expected<LinkedProgram> ProgramLinker::link(std::size_t entrySection, const Func
                          "' is not supported: bpfcheck does not resolve .kconfig or __ksym "
                          "variables yet");
           if (const auto map = maps.definitionAt(symbol.sectionIndex, symbol.value)) {
-            insn = RawInstruction::make(insn.opcode, insn.dst(), PseudoMapIdx, 0, std::int32_t(*map));
+            insn =
+                RawInstruction::make(insn.opcode, insn.dst(), PseudoMapIdx, 0, std::int32_t(*map));
             next.imm = 0;
             useMap(*map);
-            linked.relocations.push_back({RelocationKind::MapReference, newSlot,
-                                          object.maps[*map].name, ""});
+            linked.relocations.push_back(
+                {RelocationKind::MapReference, newSlot, object.maps[*map].name, ""});
           } else if (const auto data = maps.dataSection(symbol.sectionIndex)) {
             const std::int64_t offset = std::int64_t(symbol.value) + insn.imm;
             if (offset < 0 || std::uint64_t(offset) > object.maps[*data].valueSize)
@@ -185,10 +191,10 @@ Expected<LinkedProgram> ProgramLinker::link(std::size_t entrySection, const Func
                                         std::int32_t(*data));
             next.imm = std::int32_t(offset);
             useMap(*data);
-            linked.relocations.push_back({RelocationKind::GlobalData, newSlot,
-                                          object.maps[*data].name,
-                                          "offset " + std::to_string(offset) +
-                                              (symbol.type == STT_SECTION ? "" : " ('" + symbol.name + "')")});
+            linked.relocations.push_back(
+                {RelocationKind::GlobalData, newSlot, object.maps[*data].name,
+                 "offset " + std::to_string(offset) +
+                     (symbol.type == STT_SECTION ? "" : " ('" + symbol.name + "')")});
           } else if (const auto targetSection = codeSectionOf(symbol.sectionIndex)) {
             const std::int64_t byte = std::int64_t(symbol.value) + insn.imm;
             if (byte % 8 != 0)
@@ -226,7 +232,8 @@ Expected<LinkedProgram> ProgramLinker::link(std::size_t entrySection, const Func
           return callee.takeError();
         place(section, *callee);
         pending.push_back({newSlot, section, std::uint64_t(target)});
-        linked.relocations.push_back({RelocationKind::SubprogramCall, newSlot, (*callee)->name, ""});
+        linked.relocations.push_back(
+            {RelocationKind::SubprogramCall, newSlot, (*callee)->name, ""});
       }
       linked.slots.push_back(insn);
       linked.origins.push_back({section, slot});

@@ -40,7 +40,7 @@ struct SlotOrigin {
 
 struct LinkedProgram {
   std::vector<encoding::RawInstruction> slots;
-  std::vector<SlotOrigin> origins; ///< one per slot
+  std::vector<SlotOrigin> origins;                    ///< one per slot
   std::map<std::uint32_t, std::string> functionNames; ///< entry slot → name
   std::vector<std::size_t> mapsUsed;
   std::vector<AppliedRelocation> relocations;

@@ -8,7 +8,8 @@ enum SectionFlags : unsigned { Exact = 1, Prefix = 2, Sleepable = 4 };
 /// The attach types as optionals, plus `None`, so that table rows can name either.
 namespace attach {
 inline constexpr std::optional<AttachType> None{};
-#define ATTACH_TYPE(Name, value, text) inline constexpr std::optional<AttachType> Name{AttachType::Name};
+#define ATTACH_TYPE(Name, value, text)                                                             \
+  inline constexpr std::optional<AttachType> Name{AttachType::Name};
 #include "bpfcheck/platform/AttachTypes.def"
 } // namespace attach
 
@@ -20,7 +21,7 @@ struct SectionConvention {
 };
 
 constexpr SectionConvention conventions[] = {
-#define SECTION(pattern, type, attachType, flags)                                                 \
+#define SECTION(pattern, type, attachType, flags)                                                  \
   {pattern, ProgramType::type, attach::attachType, flags},
 #include "bpfcheck/frontend/SectionNames.def"
 };

@@ -12,7 +12,9 @@ namespace {
 
 constexpr const char *KernelBtfPath = "/sys/kernel/btf/vmlinux";
 
-void freeBtf(btf *types) { btf__free(types); }
+void freeBtf(btf *types) {
+  btf__free(types);
+}
 
 } // namespace
 
@@ -41,7 +43,9 @@ Expected<const btf *> TargetBtf::get(const std::string &purpose) {
       const long error = libbpf_get_error(types);
       if (!types || error)
         failure = "cannot read target BTF '" + file + "': " +
-                  std::strerror(int(error ? -error : errno ? errno : EINVAL));
+                  std::strerror(int(error   ? -error
+                                    : errno ? errno
+                                            : EINVAL));
       else
         loaded = BtfHandle(types, &freeBtf);
     }

@@ -9,7 +9,9 @@
 namespace bpfcheck {
 namespace {
 
-std::string at(std::uint32_t pc) { return "insn " + std::to_string(pc) + ": "; }
+std::string at(std::uint32_t pc) {
+  return "insn " + std::to_string(pc) + ": ";
+}
 
 bool endsBlock(const Instruction &insn) {
   return std::holds_alternative<Jump>(insn) || std::holds_alternative<ConditionalJump>(insn) ||
@@ -173,8 +175,8 @@ private:
         for (std::uint32_t predecessor : function.blocks[block].predecessors) {
           if (immediateDominator[predecessor] < 0)
             continue;
-          dominator = dominator < 0 ? predecessor
-                                    : intersect(std::uint32_t(dominator), predecessor);
+          dominator =
+              dominator < 0 ? predecessor : intersect(std::uint32_t(dominator), predecessor);
         }
         if (dominator >= 0 && immediateDominator[block] != dominator) {
           immediateDominator[block] = dominator;
@@ -228,7 +230,7 @@ private:
       function.loops.push_back(std::move(loop));
     }
     // Outer loops first; a loop's parent is the smallest loop strictly containing it.
-      std::sort(function.loops.begin(), function.loops.end(), [](const Loop &a, const Loop &b) {
+    std::sort(function.loops.begin(), function.loops.end(), [](const Loop &a, const Loop &b) {
       return a.blocks.size() != b.blocks.size() ? a.blocks.size() > b.blocks.size()
                                                 : a.header < b.header;
     });
@@ -250,10 +252,9 @@ private:
 } // namespace
 
 std::optional<std::uint32_t> ProgramCode::indexOfPc(std::uint32_t pc) const {
-  auto it = std::lower_bound(instructions.begin(), instructions.end(), pc,
-                             [](const PlacedInstruction &placed, std::uint32_t value) {
-                               return placed.pc < value;
-                             });
+  auto it = std::lower_bound(
+      instructions.begin(), instructions.end(), pc,
+      [](const PlacedInstruction &placed, std::uint32_t value) { return placed.pc < value; });
   if (it == instructions.end() || it->pc != pc)
     return std::nullopt;
   return std::uint32_t(it - instructions.begin());
@@ -288,7 +289,8 @@ Expected<ProgramCode> buildProgramCode(std::vector<PlacedInstruction> instructio
     const auto index = program.indexOfPc(it->first);
     Function function;
     const auto name = functionNames.find(it->first);
-    function.name = name != functionNames.end() ? name->second : "func@" + std::to_string(it->first);
+    function.name =
+        name != functionNames.end() ? name->second : "func@" + std::to_string(it->first);
     function.role = it->second;
     function.firstInstruction = *index;
     const auto next = std::next(it);

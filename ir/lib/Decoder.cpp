@@ -60,8 +60,8 @@ private:
   }
 
   Error fail(const std::string &problem) const {
-    return Error("insn " + std::to_string(pc) + ": " + problem + " (opcode " +
-                 hex(raw.opcode) + ")");
+    return Error("insn " + std::to_string(pc) + ": " + problem + " (opcode " + hex(raw.opcode) +
+                 ")");
   }
   Error unknownOpcode() const {
     return Error("insn " + std::to_string(pc) + ": unknown opcode " + hex(raw.opcode));
@@ -106,18 +106,43 @@ private:
     std::optional<AluOp> aluOp;
     bool signedAllowed = false;
     switch (op) {
-    case AluAdd: aluOp = AluOp::Add; break;
-    case AluSub: aluOp = AluOp::Sub; break;
-    case AluMul: aluOp = AluOp::Mul; break;
-    case AluDiv: aluOp = AluOp::Div; signedAllowed = true; break;
-    case AluOr: aluOp = AluOp::Or; break;
-    case AluAnd: aluOp = AluOp::And; break;
-    case AluLsh: aluOp = AluOp::Lsh; break;
-    case AluRsh: aluOp = AluOp::Rsh; break;
-    case AluMod: aluOp = AluOp::Mod; signedAllowed = true; break;
-    case AluXor: aluOp = AluOp::Xor; break;
-    case AluArsh: aluOp = AluOp::Arsh; break;
-    default: return unknownOpcode();
+    case AluAdd:
+      aluOp = AluOp::Add;
+      break;
+    case AluSub:
+      aluOp = AluOp::Sub;
+      break;
+    case AluMul:
+      aluOp = AluOp::Mul;
+      break;
+    case AluDiv:
+      aluOp = AluOp::Div;
+      signedAllowed = true;
+      break;
+    case AluOr:
+      aluOp = AluOp::Or;
+      break;
+    case AluAnd:
+      aluOp = AluOp::And;
+      break;
+    case AluLsh:
+      aluOp = AluOp::Lsh;
+      break;
+    case AluRsh:
+      aluOp = AluOp::Rsh;
+      break;
+    case AluMod:
+      aluOp = AluOp::Mod;
+      signedAllowed = true;
+      break;
+    case AluXor:
+      aluOp = AluOp::Xor;
+      break;
+    case AluArsh:
+      aluOp = AluOp::Arsh;
+      break;
+    default:
+      return unknownOpcode();
     }
     if (raw.offset == 1 && signedAllowed)
       aluOp = *aluOp == AluOp::Div ? AluOp::SDiv : AluOp::SMod;
@@ -140,8 +165,8 @@ private:
                                           std::uint16_t(raw.imm & 0xffff)}};
     if (raw.imm != 0)
       return reserved("imm");
-    const bool validExtension = raw.offset == 0 || raw.offset == 8 || raw.offset == 16 ||
-                                (is64 && raw.offset == 32);
+    const bool validExtension =
+        raw.offset == 0 || raw.offset == 8 || raw.offset == 16 || (is64 && raw.offset == 32);
     if (!validExtension)
       return fail("invalid sign-extension width " + std::to_string(raw.offset) + " in offset");
     return Instruction{Move{is64, dst(), src(), std::uint8_t(raw.offset)}};
@@ -166,10 +191,14 @@ private:
 
   static Width widthOf(std::uint8_t opcode) {
     switch (sizeOf(opcode)) {
-    case SizeB: return Width::B;
-    case SizeH: return Width::H;
-    case SizeW: return Width::W;
-    default: return Width::DW;
+    case SizeB:
+      return Width::B;
+    case SizeH:
+      return Width::H;
+    case SizeW:
+      return Width::W;
+    default:
+      return Width::DW;
     }
   }
 
@@ -224,8 +253,8 @@ private:
     };
     for (const AtomicEncoding &entry : encodings)
       if (entry.imm == raw.imm)
-        return Instruction{Atomic{entry.op, entry.fetch, widthOf(raw.opcode), dst(),
-                                  raw.offset, src()}};
+        return Instruction{
+            Atomic{entry.op, entry.fetch, widthOf(raw.opcode), dst(), raw.offset, src()}};
     return fail("unknown atomic operation " + hex(std::uint32_t(raw.imm)) + " in imm");
   }
 
@@ -255,8 +284,7 @@ private:
       return reserved("offset");
     if (raw.src() > PseudoMapIdxValue)
       return fail("unknown 64-bit immediate kind " + std::to_string(raw.src()) + " in src");
-    return Instruction{
-        LoadImmediate64{dst(), ImmediateKind(raw.src()), raw.imm, next.imm}};
+    return Instruction{LoadImmediate64{dst(), ImmediateKind(raw.src()), raw.imm, next.imm}};
   }
 
   Expected<Instruction> decodeJump() {
@@ -297,18 +325,41 @@ private:
     }
     std::optional<Condition> condition;
     switch (op) {
-    case JmpJeq: condition = Condition::Eq; break;
-    case JmpJne: condition = Condition::Ne; break;
-    case JmpJset: condition = Condition::Set; break;
-    case JmpJgt: condition = Condition::Gt; break;
-    case JmpJge: condition = Condition::Ge; break;
-    case JmpJlt: condition = Condition::Lt; break;
-    case JmpJle: condition = Condition::Le; break;
-    case JmpJsgt: condition = Condition::SGt; break;
-    case JmpJsge: condition = Condition::SGe; break;
-    case JmpJslt: condition = Condition::SLt; break;
-    case JmpJsle: condition = Condition::SLe; break;
-    default: return unknownOpcode();
+    case JmpJeq:
+      condition = Condition::Eq;
+      break;
+    case JmpJne:
+      condition = Condition::Ne;
+      break;
+    case JmpJset:
+      condition = Condition::Set;
+      break;
+    case JmpJgt:
+      condition = Condition::Gt;
+      break;
+    case JmpJge:
+      condition = Condition::Ge;
+      break;
+    case JmpJlt:
+      condition = Condition::Lt;
+      break;
+    case JmpJle:
+      condition = Condition::Le;
+      break;
+    case JmpJsgt:
+      condition = Condition::SGt;
+      break;
+    case JmpJsge:
+      condition = Condition::SGe;
+      break;
+    case JmpJslt:
+      condition = Condition::SLt;
+      break;
+    case JmpJsle:
+      condition = Condition::SLe;
+      break;
+    default:
+      return unknownOpcode();
     }
     auto source = operand();
     if (!source)
@@ -343,7 +394,9 @@ private:
   }
 };
 
-std::string insnPrefix(std::uint32_t pc) { return "insn " + std::to_string(pc) + ": "; }
+std::string insnPrefix(std::uint32_t pc) {
+  return "insn " + std::to_string(pc) + ": ";
+}
 
 /// Whether control can continue to the next slot after `insn`.
 bool fallsThrough(const Instruction &insn) {
@@ -375,8 +428,7 @@ std::optional<std::int64_t> branchTarget(const PlacedInstruction &placed) {
   return std::nullopt;
 }
 
-Expected<std::vector<PlacedInstruction>>
-decodeInstructions(std::span<const RawInstruction> code) {
+Expected<std::vector<PlacedInstruction>> decodeInstructions(std::span<const RawInstruction> code) {
   std::vector<PlacedInstruction> result;
   result.reserve(code.size());
   for (std::uint32_t pc = 0; pc < code.size();) {
@@ -390,8 +442,7 @@ decodeInstructions(std::span<const RawInstruction> code) {
   return result;
 }
 
-Expected<std::vector<PlacedInstruction>>
-decodeProgram(std::span<const RawInstruction> code) {
+Expected<std::vector<PlacedInstruction>> decodeProgram(std::span<const RawInstruction> code) {
   if (code.empty())
     return Error("the program is empty: it has no instructions");
   auto decoded = decodeInstructions(code);
@@ -415,8 +466,10 @@ decodeProgram(std::span<const RawInstruction> code) {
                    std::to_string(*target) + " is outside [0, " + std::to_string(code.size()) +
                    ")");
     if (!isStart[std::size_t(*target)])
-      return Error(insnPrefix(placed.pc) + what + " into the middle of the 64-bit immediate "
-                   "load at insn " + std::to_string(*target - 1));
+      return Error(insnPrefix(placed.pc) + what +
+                   " into the middle of the 64-bit immediate "
+                   "load at insn " +
+                   std::to_string(*target - 1));
   }
   const PlacedInstruction &last = decoded->back();
   if (fallsThrough(last.insn))

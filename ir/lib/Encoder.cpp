@@ -10,57 +10,92 @@ using namespace encoding;
 
 std::uint8_t sizeBits(Width width) {
   switch (width) {
-  case Width::B: return SizeB;
-  case Width::H: return SizeH;
-  case Width::W: return SizeW;
-  case Width::DW: return SizeDW;
+  case Width::B:
+    return SizeB;
+  case Width::H:
+    return SizeH;
+  case Width::W:
+    return SizeW;
+  case Width::DW:
+    return SizeDW;
   }
   return SizeDW;
 }
 
 std::uint8_t aluOperation(AluOp op) {
   switch (op) {
-  case AluOp::Add: return AluAdd;
-  case AluOp::Sub: return AluSub;
-  case AluOp::Mul: return AluMul;
-  case AluOp::Div: case AluOp::SDiv: return AluDiv;
-  case AluOp::Or: return AluOr;
-  case AluOp::And: return AluAnd;
-  case AluOp::Lsh: return AluLsh;
-  case AluOp::Rsh: return AluRsh;
-  case AluOp::Neg: return AluNeg;
-  case AluOp::Mod: case AluOp::SMod: return AluMod;
-  case AluOp::Xor: return AluXor;
-  case AluOp::Arsh: return AluArsh;
+  case AluOp::Add:
+    return AluAdd;
+  case AluOp::Sub:
+    return AluSub;
+  case AluOp::Mul:
+    return AluMul;
+  case AluOp::Div:
+  case AluOp::SDiv:
+    return AluDiv;
+  case AluOp::Or:
+    return AluOr;
+  case AluOp::And:
+    return AluAnd;
+  case AluOp::Lsh:
+    return AluLsh;
+  case AluOp::Rsh:
+    return AluRsh;
+  case AluOp::Neg:
+    return AluNeg;
+  case AluOp::Mod:
+  case AluOp::SMod:
+    return AluMod;
+  case AluOp::Xor:
+    return AluXor;
+  case AluOp::Arsh:
+    return AluArsh;
   }
   return AluAdd;
 }
 
 std::uint8_t jumpOperation(Condition condition) {
   switch (condition) {
-  case Condition::Eq: return JmpJeq;
-  case Condition::Ne: return JmpJne;
-  case Condition::Set: return JmpJset;
-  case Condition::Gt: return JmpJgt;
-  case Condition::Ge: return JmpJge;
-  case Condition::Lt: return JmpJlt;
-  case Condition::Le: return JmpJle;
-  case Condition::SGt: return JmpJsgt;
-  case Condition::SGe: return JmpJsge;
-  case Condition::SLt: return JmpJslt;
-  case Condition::SLe: return JmpJsle;
+  case Condition::Eq:
+    return JmpJeq;
+  case Condition::Ne:
+    return JmpJne;
+  case Condition::Set:
+    return JmpJset;
+  case Condition::Gt:
+    return JmpJgt;
+  case Condition::Ge:
+    return JmpJge;
+  case Condition::Lt:
+    return JmpJlt;
+  case Condition::Le:
+    return JmpJle;
+  case Condition::SGt:
+    return JmpJsgt;
+  case Condition::SGe:
+    return JmpJsge;
+  case Condition::SLt:
+    return JmpJslt;
+  case Condition::SLe:
+    return JmpJsle;
   }
   return JmpJeq;
 }
 
 std::int32_t atomicImm(const Atomic &atomic) {
   switch (atomic.op) {
-  case AtomicOp::Add: return AluAdd | (atomic.fetch ? AtomicFetch : 0);
-  case AtomicOp::Or: return AluOr | (atomic.fetch ? AtomicFetch : 0);
-  case AtomicOp::And: return AluAnd | (atomic.fetch ? AtomicFetch : 0);
-  case AtomicOp::Xor: return AluXor | (atomic.fetch ? AtomicFetch : 0);
-  case AtomicOp::Exchange: return AtomicXchg;
-  case AtomicOp::CompareExchange: return AtomicCmpXchg;
+  case AtomicOp::Add:
+    return AluAdd | (atomic.fetch ? AtomicFetch : 0);
+  case AtomicOp::Or:
+    return AluOr | (atomic.fetch ? AtomicFetch : 0);
+  case AtomicOp::And:
+    return AluAnd | (atomic.fetch ? AtomicFetch : 0);
+  case AtomicOp::Xor:
+    return AluXor | (atomic.fetch ? AtomicFetch : 0);
+  case AtomicOp::Exchange:
+    return AtomicXchg;
+  case AtomicOp::CompareExchange:
+    return AtomicCmpXchg;
   }
   return 0;
 }
@@ -102,16 +137,22 @@ RawInstruction encodeOne(const Instruction &insn, RawInstruction *second) {
       [](const ByteSwap &swap) {
         std::uint8_t opcode = AluEnd;
         switch (swap.kind) {
-        case ByteSwap::Kind::ToLittleEndian: opcode |= ClassAlu | SourceK; break;
-        case ByteSwap::Kind::ToBigEndian: opcode |= ClassAlu | SourceX; break;
-        case ByteSwap::Kind::Swap: opcode |= ClassAlu64 | SourceK; break;
+        case ByteSwap::Kind::ToLittleEndian:
+          opcode |= ClassAlu | SourceK;
+          break;
+        case ByteSwap::Kind::ToBigEndian:
+          opcode |= ClassAlu | SourceX;
+          break;
+        case ByteSwap::Kind::Swap:
+          opcode |= ClassAlu64 | SourceK;
+          break;
         }
         return RawInstruction::make(opcode, swap.dst.index, 0, 0, swap.bitWidth);
       },
       [](const Load &load) {
-        return RawInstruction::make(
-            ClassLdx | (load.signExtend ? ModeMemSx : ModeMem) | sizeBits(load.width),
-            load.dst.index, load.base.index, load.offset, 0);
+        return RawInstruction::make(ClassLdx | (load.signExtend ? ModeMemSx : ModeMem) |
+                                        sizeBits(load.width),
+                                    load.dst.index, load.base.index, load.offset, 0);
       },
       [](const Store &store) {
         const OperandFields fields = fieldsOf(store.value);

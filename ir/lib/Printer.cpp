@@ -26,7 +26,9 @@ std::string jumpOffset(std::int64_t value) {
   return value < 0 ? signedHex(value) : "+" + signedHex(value);
 }
 
-std::string reg(Reg r, bool is64) { return (is64 ? "r" : "w") + std::to_string(r.index); }
+std::string reg(Reg r, bool is64) {
+  return (is64 ? "r" : "w") + std::to_string(r.index);
+}
 
 std::string operand(const Operand &op, bool is64) {
   if (const Reg *r = std::get_if<Reg>(&op))
@@ -52,60 +54,96 @@ std::string sizeName(Width width, bool isSigned = false) {
 
 const char *aluOperator(AluOp op) {
   switch (op) {
-  case AluOp::Add: return "+=";
-  case AluOp::Sub: return "-=";
-  case AluOp::Mul: return "*=";
-  case AluOp::Div: return "/=";
-  case AluOp::SDiv: return "s/=";
-  case AluOp::Or: return "|=";
-  case AluOp::And: return "&=";
-  case AluOp::Lsh: return "<<=";
-  case AluOp::Rsh: return ">>=";
-  case AluOp::Neg: return "= -";
-  case AluOp::Mod: return "%=";
-  case AluOp::SMod: return "s%=";
-  case AluOp::Xor: return "^=";
-  case AluOp::Arsh: return "s>>=";
+  case AluOp::Add:
+    return "+=";
+  case AluOp::Sub:
+    return "-=";
+  case AluOp::Mul:
+    return "*=";
+  case AluOp::Div:
+    return "/=";
+  case AluOp::SDiv:
+    return "s/=";
+  case AluOp::Or:
+    return "|=";
+  case AluOp::And:
+    return "&=";
+  case AluOp::Lsh:
+    return "<<=";
+  case AluOp::Rsh:
+    return ">>=";
+  case AluOp::Neg:
+    return "= -";
+  case AluOp::Mod:
+    return "%=";
+  case AluOp::SMod:
+    return "s%=";
+  case AluOp::Xor:
+    return "^=";
+  case AluOp::Arsh:
+    return "s>>=";
   }
   return "?";
 }
 
 const char *conditionOperator(Condition condition) {
   switch (condition) {
-  case Condition::Eq: return "==";
-  case Condition::Ne: return "!=";
-  case Condition::Set: return "&";
-  case Condition::Gt: return ">";
-  case Condition::Ge: return ">=";
-  case Condition::Lt: return "<";
-  case Condition::Le: return "<=";
-  case Condition::SGt: return "s>";
-  case Condition::SGe: return "s>=";
-  case Condition::SLt: return "s<";
-  case Condition::SLe: return "s<=";
+  case Condition::Eq:
+    return "==";
+  case Condition::Ne:
+    return "!=";
+  case Condition::Set:
+    return "&";
+  case Condition::Gt:
+    return ">";
+  case Condition::Ge:
+    return ">=";
+  case Condition::Lt:
+    return "<";
+  case Condition::Le:
+    return "<=";
+  case Condition::SGt:
+    return "s>";
+  case Condition::SGe:
+    return "s>=";
+  case Condition::SLt:
+    return "s<";
+  case Condition::SLe:
+    return "s<=";
   }
   return "?";
 }
 
 const char *atomicName(AtomicOp op) {
   switch (op) {
-  case AtomicOp::Add: return "add";
-  case AtomicOp::Or: return "or";
-  case AtomicOp::And: return "and";
-  case AtomicOp::Xor: return "xor";
-  case AtomicOp::Exchange: return "xchg";
-  case AtomicOp::CompareExchange: return "cmpxchg";
+  case AtomicOp::Add:
+    return "add";
+  case AtomicOp::Or:
+    return "or";
+  case AtomicOp::And:
+    return "and";
+  case AtomicOp::Xor:
+    return "xor";
+  case AtomicOp::Exchange:
+    return "xchg";
+  case AtomicOp::CompareExchange:
+    return "cmpxchg";
   }
   return "?";
 }
 
 const char *atomicOperator(AtomicOp op) {
   switch (op) {
-  case AtomicOp::Add: return "+=";
-  case AtomicOp::Or: return "|=";
-  case AtomicOp::And: return "&=";
-  case AtomicOp::Xor: return "^=";
-  default: return "?";
+  case AtomicOp::Add:
+    return "+=";
+  case AtomicOp::Or:
+    return "|=";
+  case AtomicOp::And:
+    return "&=";
+  case AtomicOp::Xor:
+    return "^=";
+  default:
+    return "?";
   }
 }
 
@@ -114,8 +152,8 @@ std::string printAtomic(const Atomic &atomic, RegisterStyle style) {
   const std::string where = address(atomic.base, atomic.offset);
   const std::string value = reg(atomic.src, is64 || style == RegisterStyle::Plain);
   if (!atomic.fetch)
-    return "lock *(" + sizeName(atomic.width) + " *)" + where + " " +
-           atomicOperator(atomic.op) + " " + value;
+    return "lock *(" + sizeName(atomic.width) + " *)" + where + " " + atomicOperator(atomic.op) +
+           " " + value;
   // Fetching 32-bit atomics always use sub-registers: llvm-objdump's plain output cannot
   // tell them apart from the non-fetching forms.
   const std::string target = reg(atomic.src, is64);
@@ -169,8 +207,8 @@ std::string printInstruction(const Instruction &insn, RegisterStyle style) {
       },
       [](const ByteSwap &swap) {
         const char *name = swap.kind == ByteSwap::Kind::ToLittleEndian ? "le"
-                           : swap.kind == ByteSwap::Kind::ToBigEndian   ? "be"
-                                                                        : "bswap";
+                           : swap.kind == ByteSwap::Kind::ToBigEndian  ? "be"
+                                                                       : "bswap";
         return reg(swap.dst, true) + " = " + name + std::to_string(swap.bitWidth) + " " +
                reg(swap.dst, true);
       },

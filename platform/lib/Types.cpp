@@ -40,9 +40,15 @@ std::optional<Enum> find(std::span<const NamedValue<Enum>> rows, std::string_vie
 
 } // namespace
 
-std::string_view nameOf(ProgramType type) { return find<ProgramType>(programTypes, type); }
-std::string_view nameOf(AttachType type) { return find<AttachType>(attachTypes, type); }
-std::string_view nameOf(MapType type) { return find<MapType>(mapTypes, type); }
+std::string_view nameOf(ProgramType type) {
+  return find<ProgramType>(programTypes, type);
+}
+std::string_view nameOf(AttachType type) {
+  return find<AttachType>(attachTypes, type);
+}
+std::string_view nameOf(MapType type) {
+  return find<MapType>(mapTypes, type);
+}
 
 std::optional<ProgramType> programTypeNamed(std::string_view name) {
   return find<ProgramType>(programTypes, name);

@@ -12,7 +12,7 @@ namespace bpfcheck::corpus {
 
 struct Expectation {
   bool accept = true;
-  std::string messageFragment;        ///< for rejections: a piece of the kernel's log
+  std::string messageFragment;            ///< for rejections: a piece of the kernel's log
   std::optional<std::string> environment; ///< why this kernel cannot load it, if so
 };
 

@@ -102,8 +102,8 @@ int checkKernel(const std::vector<corpus::CorpusFile> &files) {
           tally.fail(what, std::string("the kernel could not judge it (") + result.problem +
                                ") but the source has no @environment line");
         else
-          tally.skip(what, "environment: " + *expected.environment + " [oracle: " +
-                               result.problem + "]; stated verdict " + stated);
+          tally.skip(what, "environment: " + *expected.environment + " [oracle: " + result.problem +
+                               "]; stated verdict " + stated);
         continue;
       }
       if (expected.environment) {
@@ -113,18 +113,17 @@ int checkKernel(const std::vector<corpus::CorpusFile> &files) {
       }
       const bool accepted = result.verdict == oracle::KernelVerdict::Accepted;
       if (accepted != expected.accept) {
-        std::string lastLines = result.log.size() > 600
-                                    ? result.log.substr(result.log.size() - 600)
-                                    : result.log;
-        tally.fail(what, "stated " + stated + ", kernel says " +
-                             oracle::nameOf(result.verdict) + "\n" + lastLines);
+        std::string lastLines =
+            result.log.size() > 600 ? result.log.substr(result.log.size() - 600) : result.log;
+        tally.fail(what, "stated " + stated + ", kernel says " + oracle::nameOf(result.verdict) +
+                             "\n" + lastLines);
       } else if (!expected.accept &&
                  result.log.find(expected.messageFragment) == std::string::npos) {
-        tally.fail(what, "rejected, but the log lacks '" + expected.messageFragment + "'\n" +
-                             result.log.substr(result.log.size() > 600 ? result.log.size() - 600 : 0));
+        tally.fail(what,
+                   "rejected, but the log lacks '" + expected.messageFragment + "'\n" +
+                       result.log.substr(result.log.size() > 600 ? result.log.size() - 600 : 0));
       } else {
-        tally.pass(what + " (" + stated + ", " + std::to_string(result.timeMicroseconds) +
-                   " us, " +
+        tally.pass(what + " (" + stated + ", " + std::to_string(result.timeMicroseconds) + " us, " +
                    (result.processedInstructions
                         ? std::to_string(*result.processedInstructions) + " insns processed"
                         : std::string("no statistics")) +

@@ -48,4 +48,3 @@ TEST_CASE("assembly errors name the line and column") {
   REQUIRE_FALSE(badCpu);
   CHECK(badCpu.error().message == "unknown BPF cpu 'v9' (v1, v2, v3 or v4)");
 }
-

@@ -43,8 +43,8 @@ TEST_CASE("files that are not BPF objects are refused with the reason") {
   REQUIRE_FALSE(empty);
   CHECK(empty.error().message == "broken.o: not an ELF file (bad magic number at offset 0)");
 
-  auto text = loadBytes(bytesOf({'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd', '!', 0, 0,
-                                 0, 0, 0, 0}));
+  auto text = loadBytes(
+      bytesOf({'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd', '!', 0, 0, 0, 0, 0, 0}));
   REQUIRE_FALSE(text);
   CHECK(text.error().message.find("not an ELF file") != std::string::npos);
 
@@ -113,9 +113,19 @@ TEST_CASE("malformed .BTF.ext sections are refused with the offset") {
   CHECK(tooShort.error().message == ".BTF.ext is 8 bytes, shorter than its header");
 
   // magic, version 1, flags 0, hdr_len 32, func_info at 0 len 4+8+8, others empty
-  std::vector<std::uint32_t> words = {0x0001eb9f, 32, 0, 20, 20, 0, 0, 0,
+  std::vector<std::uint32_t> words = {0x0001eb9f,
+                                      32,
+                                      0,
+                                      20,
+                                      20,
+                                      0,
+                                      0,
+                                      0,
                                       /* func_info: rec size */ 8,
-                                      /* section name */ 1, /* count */ 5, 0, 0};
+                                      /* section name */ 1,
+                                      /* count */ 5,
+                                      0,
+                                      0};
   std::vector<std::byte> bytes(words.size() * 4);
   std::memcpy(bytes.data(), words.data(), bytes.size());
   auto overflow = parseBtfExt(bytes);

@@ -1,8 +1,8 @@
 // The ELF frontend on objects clang-19 built from the corpus: maps of every origin, their
 // attributes and initial values, global data, relocations, programs and source lines. The
 // expected values are read off the corpus sources named in each test.
-#include "bpfcheck/frontend/Assembler.h"
 #include "bpfcheck/frontend/ObjectLoader.h"
+#include "bpfcheck/frontend/Assembler.h"
 
 #include <doctest/doctest.h>
 
@@ -25,8 +25,9 @@ const MapDefinition &map(const Object &object, const std::string &name) {
 }
 
 bool hasRelocation(const Program &program, RelocationKind kind, const std::string &symbol) {
-  return std::any_of(program.relocations.begin(), program.relocations.end(),
-                     [&](const AppliedRelocation &r) { return r.kind == kind && r.symbol == symbol; });
+  return std::any_of(
+      program.relocations.begin(), program.relocations.end(),
+      [&](const AppliedRelocation &r) { return r.kind == kind && r.symbol == symbol; });
 }
 
 } // namespace
@@ -120,8 +121,9 @@ TEST_CASE("programs get their type, subprograms, callbacks and source lines") {
   CHECK(program.code.functions.size() >= 2);
   CHECK(std::any_of(program.code.functions.begin(), program.code.functions.end(),
                     [](const Function &f) { return f.role == FunctionRole::Callback; }));
-  CHECK(std::any_of(program.relocations.begin(), program.relocations.end(),
-                    [](const AppliedRelocation &r) { return r.kind == RelocationKind::FunctionAddress; }));
+  CHECK(std::any_of(
+      program.relocations.begin(), program.relocations.end(),
+      [](const AppliedRelocation &r) { return r.kind == RelocationKind::FunctionAddress; }));
   CHECK(!program.lineInfo.empty());
   CHECK(!program.funcInfo.empty());
   const auto &location = program.code.locations[0];
@@ -144,7 +146,8 @@ TEST_CASE("CO-RE relocations are resolved against the target BTF") {
   REQUIRE(object.programs.size() == 1);
   const Program &program = object.programs[0];
   CHECK(std::count_if(program.relocations.begin(), program.relocations.end(),
-                      [](const AppliedRelocation &r) { return r.kind == RelocationKind::CoRe; }) >= 2);
+                      [](const AppliedRelocation &r) { return r.kind == RelocationKind::CoRe; }) >=
+        2);
 }
 
 TEST_CASE("an unknown section is reported, and --type loads it") {

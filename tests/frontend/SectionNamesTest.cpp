@@ -52,10 +52,8 @@ TEST_CASE("section names map to program and attach types") {
       {"cgroup/connect4", ProgramType::CgroupSockAddr, AttachType::CgroupInet4Connect, ""},
       {"cgroup/sendmsg6", ProgramType::CgroupSockAddr, AttachType::CgroupUdp6Sendmsg, ""},
       {"cgroup/recvmsg4", ProgramType::CgroupSockAddr, AttachType::CgroupUdp4Recvmsg, ""},
-      {"cgroup/getpeername6", ProgramType::CgroupSockAddr, AttachType::CgroupInet6Getpeername,
-       ""},
-      {"cgroup/getsockname4", ProgramType::CgroupSockAddr, AttachType::CgroupInet4Getsockname,
-       ""},
+      {"cgroup/getpeername6", ProgramType::CgroupSockAddr, AttachType::CgroupInet6Getpeername, ""},
+      {"cgroup/getsockname4", ProgramType::CgroupSockAddr, AttachType::CgroupInet4Getsockname, ""},
       {"cgroup/sysctl", ProgramType::CgroupSysctl, AttachType::CgroupSysctl, ""},
       {"cgroup/getsockopt", ProgramType::CgroupSockopt, AttachType::CgroupGetsockopt, ""},
       {"cgroup/setsockopt", ProgramType::CgroupSockopt, AttachType::CgroupSetsockopt, ""},
@@ -90,8 +88,8 @@ TEST_CASE("section names map to program and attach types") {
 }
 
 TEST_CASE("unknown section names are not guessed") {
-  for (const char *name : {".text", "license", "xdpfoo", "kprobex/f", "cgroup/bogus", "socket/x",
-                           "", "maps"}) {
+  for (const char *name :
+       {".text", "license", "xdpfoo", "kprobex/f", "cgroup/bogus", "socket/x", "", "maps"}) {
     INFO(name);
     CHECK_FALSE(classifySection(name));
   }

@@ -47,9 +47,9 @@ TEST_CASE("nested loops are found with their headers, latches and depth") {
   // 4: r1 += 1
   // 5: if r1 < 4 goto -5 (to 1)
   // 6: exit
-  auto program = build({raw(0xb7, 1, 0, 0, 0), raw(0xb7, 2, 0, 0, 0), raw(0x07, 2, 0, 0, 1),
-                        raw(0xa5, 2, 0, -2, 4), raw(0x07, 1, 0, 0, 1), raw(0xa5, 1, 0, -5, 4),
-                        exitInsn});
+  auto program =
+      build({raw(0xb7, 1, 0, 0, 0), raw(0xb7, 2, 0, 0, 0), raw(0x07, 2, 0, 0, 1),
+             raw(0xa5, 2, 0, -2, 4), raw(0x07, 1, 0, 0, 1), raw(0xa5, 1, 0, -5, 4), exitInsn});
   REQUIRE(program);
   const Function &main = program->functions[0];
   REQUIRE(main.loops.size() == 2);
@@ -73,10 +73,9 @@ TEST_CASE("subprograms and callbacks become functions; unreachable code is marke
   // 6: exit               unreachable in sub
   // 7: r0 = 0             callback
   // 8: exit
-  auto program =
-      build({raw(0x85, 0, 1, 0, 3), raw(0x18, 2, 4, 0, 5), raw(0, 0, 0, 0, 0), exitInsn,
-             raw(0xb7, 0, 0, 0, 1), exitInsn, exitInsn, raw(0xb7, 0, 0, 0, 0), exitInsn},
-            {{0, "prog"}, {4, "helper_fn"}});
+  auto program = build({raw(0x85, 0, 1, 0, 3), raw(0x18, 2, 4, 0, 5), raw(0, 0, 0, 0, 0), exitInsn,
+                        raw(0xb7, 0, 0, 0, 1), exitInsn, exitInsn, raw(0xb7, 0, 0, 0, 0), exitInsn},
+                       {{0, "prog"}, {4, "helper_fn"}});
   REQUIRE(program);
   REQUIRE(program->functions.size() == 3);
   CHECK(program->functions[0].name == "prog");
@@ -93,7 +92,8 @@ TEST_CASE("subprograms and callbacks become functions; unreachable code is marke
 
 TEST_CASE("a jump may not leave its function") {
   // 0: call +1 (to 2); 1: exit; 2: goto -2 (to 1) — leaves the subprogram
-  auto decoded = decodeProgram(std::vector<RawInstruction>{raw(0x85, 0, 1, 0, 1), exitInsn, raw(0x05, 0, 0, -2, 0)});
+  auto decoded = decodeProgram(
+      std::vector<RawInstruction>{raw(0x85, 0, 1, 0, 1), exitInsn, raw(0x05, 0, 0, -2, 0)});
   REQUIRE(decoded);
   auto program = buildProgramCode(std::move(*decoded), {});
   REQUIRE_FALSE(program);
@@ -102,8 +102,8 @@ TEST_CASE("a jump may not leave its function") {
 
 TEST_CASE("a function that falls into the next is refused") {
   // 0: call +1; 1: exit; 2: r0 = 0 (falls into 3); 3: call? no: 3 is a callback entry
-  auto decoded = decodeProgram(std::vector<RawInstruction>{raw(0x85, 0, 1, 0, 1), exitInsn, raw(0xb7, 0, 0, 0, 0),
-                                raw(0x85, 0, 1, 0, -1), exitInsn});
+  auto decoded = decodeProgram(std::vector<RawInstruction>{
+      raw(0x85, 0, 1, 0, 1), exitInsn, raw(0xb7, 0, 0, 0, 0), raw(0x85, 0, 1, 0, -1), exitInsn});
   REQUIRE(decoded);
   auto program = buildProgramCode(std::move(*decoded), {});
   REQUIRE_FALSE(program);

@@ -62,14 +62,14 @@ TEST_CASE("every decodable slot re-encodes to the same bytes") {
         if (!(op == 0x80 && source == 0x08)) // neg takes no source register
           expected.insert(cls | op | source);
   }
-  expected.insert({0xd4, 0xdc, 0xd7});                        // le, be, bswap
+  expected.insert({0xd4, 0xdc, 0xd7});                         // le, be, bswap
   expected.insert({0x61, 0x69, 0x71, 0x79, 0x81, 0x89, 0x91}); // ldx, ldsx
   expected.insert({0x62, 0x6a, 0x72, 0x7a});                   // st
   expected.insert({0x63, 0x6b, 0x73, 0x7b, 0xc3, 0xdb});       // stx, atomics
   expected.insert({0x18, 0x20, 0x28, 0x30, 0x40, 0x48, 0x50}); // lddw, ld_abs, ld_ind
   for (unsigned cls : {0x05u, 0x06u})
-    for (unsigned op : {0x10u, 0x20u, 0x30u, 0x40u, 0x50u, 0x60u, 0x70u, 0xa0u, 0xb0u, 0xc0u,
-                        0xd0u})
+    for (unsigned op :
+         {0x10u, 0x20u, 0x30u, 0x40u, 0x50u, 0x60u, 0x70u, 0xa0u, 0xb0u, 0xc0u, 0xd0u})
       for (unsigned source : {0x00u, 0x08u})
         expected.insert(cls | op | source);
   expected.insert({0x05, 0x06, 0x85, 0x8d, 0x95, 0xe5}); // ja, gotol, call, callx, exit, may_goto
@@ -126,12 +126,13 @@ TEST_CASE("malformed instructions are refused with their index and the problem")
         "insn 0: call out of range: target 8 is outside [0, 2)");
   CHECK(errorOf({raw(0xdb, 1, 2, 0, 0x02), exitInsn}) ==
         "insn 0: unknown atomic operation 0x2 in imm (opcode 0xdb)");
-  CHECK(errorOf({raw(0x18, 0, 0, 0, 1), raw(0, 1, 0, 0, 0), exitInsn}).find(
-            "insn 0: second slot of the 64-bit immediate load") == 0);
+  CHECK(errorOf({raw(0x18, 0, 0, 0, 1), raw(0, 1, 0, 0, 0), exitInsn})
+            .find("insn 0: second slot of the 64-bit immediate load") == 0);
 }
 
 TEST_CASE("a well-formed program decodes with slot positions") {
-  auto decoded = decodeProgram(std::vector<RawInstruction>{raw(0x18, 1, 0, 0, 1), raw(0, 0, 0, 0, 2), raw(0x15, 1, 0, 1, 0), exitInsn, exitInsn});
+  auto decoded = decodeProgram(std::vector<RawInstruction>{
+      raw(0x18, 1, 0, 0, 1), raw(0, 0, 0, 0, 2), raw(0x15, 1, 0, 1, 0), exitInsn, exitInsn});
   REQUIRE(decoded);
   REQUIRE(decoded->size() == 4);
   CHECK((*decoded)[1].pc == 2);

@@ -74,8 +74,8 @@ void compareWithObjdump(const std::string &object, const std::string &flags, Reg
     }
     std::string expected = match[2].str();
     // Drop objdump's symbolic jump annotation (" <func+0x28>").
-    if (auto annotation = expected.rfind(" <"); annotation != std::string::npos &&
-                                                 expected.back() == '>')
+    if (auto annotation = expected.rfind(" <");
+        annotation != std::string::npos && expected.back() == '>')
       expected.erase(annotation);
     const std::string printed = printInstruction(*insn, style);
     ++comparison.compared;
@@ -86,8 +86,8 @@ void compareWithObjdump(const std::string &object, const std::string &flags, Reg
       ++comparison.lossyInObjdump;
       continue;
     }
-    comparison.mismatches.push_back(object + ": objdump '" + expected + "', bpfcheck '" +
-                                    printed + "'");
+    comparison.mismatches.push_back(object + ": objdump '" + expected + "', bpfcheck '" + printed +
+                                    "'");
   }
 }
 
@@ -101,8 +101,8 @@ TEST_CASE("the printer agrees with llvm-objdump-19 on every corpus instruction")
     Comparison comparison;
     for (const std::string &object : objects)
       compareWithObjdump(object, flags, style, comparison);
-    MESSAGE("llvm-objdump -d " << flags << ": " << comparison.compared
-                               << " instructions compared, " << comparison.lossyInObjdump
+    MESSAGE("llvm-objdump -d " << flags << ": " << comparison.compared << " instructions compared, "
+                               << comparison.lossyInObjdump
                                << " where objdump loses the fetch flag");
     CHECK(comparison.compared > 2000);
     for (const std::string &mismatch : comparison.mismatches)

@@ -45,7 +45,9 @@ private:
   std::vector<int> fds;
 };
 
-std::uint64_t pointer(const void *p) { return reinterpret_cast<std::uintptr_t>(p); }
+std::uint64_t pointer(const void *p) {
+  return reinterpret_cast<std::uintptr_t>(p);
+}
 
 /// The kernel takes object names of at most 15 characters from [A-Za-z0-9_.].
 void copyName(char (&destination)[BPF_OBJ_NAME_LEN], const std::string &name) {
@@ -59,7 +61,9 @@ void copyName(char (&destination)[BPF_OBJ_NAME_LEN], const std::string &name) {
   destination[n] = '\0';
 }
 
-std::string errorText(int error) { return std::string(std::strerror(error)); }
+std::string errorText(int error) {
+  return std::string(std::strerror(error));
+}
 
 struct Loader {
   const Object &object;
@@ -175,7 +179,7 @@ std::optional<std::uint32_t> attachBtfId(const Program &program, std::string &pr
 
 /// A struct_ops program attaches to a kernel struct (BTF id) at a member (index).
 std::optional<std::pair<std::uint32_t, std::uint32_t>> structOpsTarget(const Program &program,
-                                                                        std::string &problem) {
+                                                                       std::string &problem) {
   if (program.structOpsType.empty()) {
     problem = "no .struct_ops map assigns this program to a struct member";
     return std::nullopt;
@@ -209,10 +213,14 @@ std::optional<std::uint64_t> processedInstructions(const std::string &log) {
 
 const char *nameOf(KernelVerdict verdict) {
   switch (verdict) {
-  case KernelVerdict::Accepted: return "accept";
-  case KernelVerdict::Rejected: return "reject";
-  case KernelVerdict::Environment: return "environment";
-  case KernelVerdict::Unsupported: return "unsupported";
+  case KernelVerdict::Accepted:
+    return "accept";
+  case KernelVerdict::Rejected:
+    return "reject";
+  case KernelVerdict::Environment:
+    return "environment";
+  case KernelVerdict::Unsupported:
+    return "unsupported";
   }
   return "?";
 }
@@ -298,8 +306,8 @@ KernelResult loadInKernel(const Object &object, const Program &program) {
     attr.func_info_cnt = std::uint32_t(program.funcInfo.size());
     attr.func_info_rec_size = sizeof(FuncInfoRecord);
     for (const LineInfoRecord &line : program.lineInfo)
-      lines.push_back({line.insnOffset, line.fileNameOffset, line.lineOffset,
-                       (line.line << 10) | line.column});
+      lines.push_back(
+          {line.insnOffset, line.fileNameOffset, line.lineOffset, (line.line << 10) | line.column});
     static_assert(sizeof(FuncInfoRecord) == sizeof(bpf_func_info));
     attr.line_info = pointer(lines.data());
     attr.line_info_cnt = std::uint32_t(lines.size());
@@ -326,8 +334,8 @@ KernelResult loadInKernel(const Object &object, const Program &program) {
   result.error = error;
   if (result.log.empty() && (error == EPERM || error == ENOTSUP || error == EOPNOTSUPP)) {
     result.verdict = KernelVerdict::Environment;
-    result.problem = "BPF_PROG_LOAD failed with " + errorText(error) +
-                     " before the verifier ran (empty log)";
+    result.problem =
+        "BPF_PROG_LOAD failed with " + errorText(error) + " before the verifier ran (empty log)";
     return result;
   }
   result.verdict = KernelVerdict::Rejected;

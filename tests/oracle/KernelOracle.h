@@ -21,10 +21,10 @@ enum class KernelVerdict {
 
 struct KernelResult {
   KernelVerdict verdict = KernelVerdict::Unsupported;
-  int error = 0;               ///< errno of BPF_PROG_LOAD when refused
-  std::string log;             ///< the verifier log (level 1, with statistics)
-  std::string problem;         ///< for Environment / Unsupported: why
-  std::uint64_t timeMicroseconds = 0;    ///< wall time of BPF_PROG_LOAD
+  int error = 0;                      ///< errno of BPF_PROG_LOAD when refused
+  std::string log;                    ///< the verifier log (level 1, with statistics)
+  std::string problem;                ///< for Environment / Unsupported: why
+  std::uint64_t timeMicroseconds = 0; ///< wall time of BPF_PROG_LOAD
   std::optional<std::uint64_t> processedInstructions; ///< from "processed N insns"
 };
 

@@ -51,9 +51,9 @@ namespace {
 
 /// What a test expects when loaded in one mode (privileged or unprivileged).
 struct ModeExpectation {
-  bool tested = false;        ///< test_loader loads the program in this mode
-  bool expectFailure = false; ///< `__failure` (else success, stated or by default)
-  bool resultStated = false;  ///< `__success` or `__failure` given for this mode
+  bool tested = false;               ///< test_loader loads the program in this mode
+  bool expectFailure = false;        ///< `__failure` (else success, stated or by default)
+  bool resultStated = false;         ///< `__success` or `__failure` given for this mode
   std::optional<std::string> retval; ///< `__retval(...)` as written: 0, -1, 0x10, INT_MIN, …
   std::vector<std::pair<long, std::string>> messages; ///< `__msg`: (__COUNTER__, text)
   std::vector<std::pair<long, std::string>> xlated;   ///< `__xlated`: (__COUNTER__, text)
@@ -69,7 +69,7 @@ struct TestSpec {
   std::vector<std::string> arches;
   std::string btfPath;
   unsigned jitedPatterns = 0;
-  bool collectingJited = false; ///< while parsing: the last `__arch_*` is ours (x86_64)
+  bool collectingJited = false;         ///< while parsing: the last `__arch_*` is ours (x86_64)
   std::vector<std::string> unknownTags; ///< `comment:test_…` tags bpf_misc.h does not define
 };
 
@@ -135,8 +135,8 @@ void applyTag(TestSpec &spec, std::string_view tag) {
     // mode tested) only after an __arch_* naming the machine it runs on, x86_64 here.
     ++spec.jitedPatterns;
     if (spec.collectingJited)
-      (startsWith(tag, "comment:test_jited_unpriv=") ? spec.unprivileged : spec.privileged)
-          .tested = true;
+      (startsWith(tag, "comment:test_jited_unpriv=") ? spec.unprivileged : spec.privileged).tested =
+          true;
   } else if (startsWith(tag, "comment:test_retval_unpriv=")) {
     spec.unprivileged.tested = true;
     spec.unprivileged.retval = valueAfter("comment:test_retval_unpriv=");
@@ -245,8 +245,7 @@ ElfView readElf(const std::string &path) {
   std::map<std::size_t, std::pair<std::string, bool>> sections; // index → (name, executable)
   Elf_Scn *symbols = nullptr;
   GElf_Shdr symbolsHeader{};
-  for (Elf_Scn *section = elf_nextscn(elf, nullptr); section;
-       section = elf_nextscn(elf, section)) {
+  for (Elf_Scn *section = elf_nextscn(elf, nullptr); section; section = elf_nextscn(elf, section)) {
     GElf_Shdr header;
     if (!gelf_getshdr(section, &header))
       continue;
@@ -264,7 +263,8 @@ ElfView readElf(const std::string &path) {
   }
   if (symbols)
     if (Elf_Data *data = elf_getdata(symbols, nullptr)) {
-      const std::size_t count = symbolsHeader.sh_entsize ? data->d_size / symbolsHeader.sh_entsize : 0;
+      const std::size_t count =
+          symbolsHeader.sh_entsize ? data->d_size / symbolsHeader.sh_entsize : 0;
       for (std::size_t i = 0; i < count; ++i) {
         GElf_Sym symbol;
         if (!gelf_getsym(data, int(i), &symbol) || GELF_ST_TYPE(symbol.st_info) != STT_FUNC)
@@ -274,9 +274,9 @@ ElfView readElf(const std::string &path) {
           continue;
         const char *name = elf_strptr(elf, symbolsHeader.sh_link, symbol.st_name);
         const auto &[sectionName, executable] = section->second;
-        view.functions[name ? name : ""] = FunctionSymbol{
-            sectionName, executable && sectionName != ".text",
-            GELF_ST_BIND(symbol.st_info) == STB_LOCAL};
+        view.functions[name ? name : ""] =
+            FunctionSymbol{sectionName, executable && sectionName != ".text",
+                           GELF_ST_BIND(symbol.st_info) == STB_LOCAL};
       }
     }
   elf_end(elf);
@@ -371,8 +371,9 @@ void checkObject(const std::string &path, const btf *vmlinux, Totals &totals,
     if (symbol == elf.functions.end() || !symbol->second.inProgramSection)
       std::printf("note    %s: %s carries test annotations but is not a program (%s)\n",
                   source.c_str(), name.c_str(),
-                  symbol == elf.functions.end() ? "no function symbol"
-                                                : ("in section '" + symbol->second.section + "'").c_str());
+                  symbol == elf.functions.end()
+                      ? "no function symbol"
+                      : ("in section '" + symbol->second.section + "'").c_str());
     for (const std::string &tag : spec.unknownTags)
       std::printf("note    %s: %s: tag '%s' is not one bpf_misc.h defines\n", source.c_str(),
                   name.c_str(), tag.c_str());
@@ -400,10 +401,9 @@ void checkObject(const std::string &path, const btf *vmlinux, Totals &totals,
                            program.section + "'");
       } else {
         ++totals.missingPrograms;
-        problems.push_back(program.name + ": not among the frontend's programs (section '" +
-                           program.section + "'" +
-                           (symbol.isStatic ? ", a static function: libbpf rejects it too" : "") +
-                           ")");
+        problems.push_back(
+            program.name + ": not among the frontend's programs (section '" + program.section +
+            "'" + (symbol.isStatic ? ", a static function: libbpf rejects it too" : "") + ")");
       }
     }
     for (const std::string &extra : frontendNames) {
@@ -456,10 +456,18 @@ std::string jsonString(std::string_view text) {
   std::string out = "\"";
   for (const char c : text) {
     switch (c) {
-    case '"': out += "\\\""; break;
-    case '\\': out += "\\\\"; break;
-    case '\t': out += "\\t"; break;
-    case '\n': out += "\\n"; break;
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
     default:
       if (static_cast<unsigned char>(c) < 0x20) {
         char escaped[8];

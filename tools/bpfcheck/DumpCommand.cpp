@@ -19,11 +19,16 @@ std::string mapTypeText(std::uint32_t type) {
 
 std::string originText(MapOrigin origin) {
   switch (origin) {
-  case MapOrigin::BtfDefined: return "BTF-defined";
-  case MapOrigin::Legacy: return "legacy bpf_map_def";
-  case MapOrigin::GlobalData: return "global data";
-  case MapOrigin::Kconfig: return "kconfig";
-  case MapOrigin::StructOps: return "struct_ops";
+  case MapOrigin::BtfDefined:
+    return "BTF-defined";
+  case MapOrigin::Legacy:
+    return "legacy bpf_map_def";
+  case MapOrigin::GlobalData:
+    return "global data";
+  case MapOrigin::Kconfig:
+    return "kconfig";
+  case MapOrigin::StructOps:
+    return "struct_ops";
   }
   return "?";
 }
@@ -33,9 +38,9 @@ void printMaps(const Object &object) {
   for (std::size_t i = 0; i < object.maps.size(); ++i) {
     const MapDefinition &map = object.maps[i];
     outs() << "  [" << i << "] " << map.name << ": " << mapTypeText(map.type) << ", key "
-           << map.keySize << " B, value " << map.valueSize << " B, max_entries "
-           << map.maxEntries << ", flags " << llvm::format_hex(map.flags, 1) << " ("
-           << originText(map.origin) << ", section " << map.section << ")";
+           << map.keySize << " B, value " << map.valueSize << " B, max_entries " << map.maxEntries
+           << ", flags " << llvm::format_hex(map.flags, 1) << " (" << originText(map.origin)
+           << ", section " << map.section << ")";
     if (map.readOnly)
       outs() << ", read-only for programs";
     if (map.pinning == PinningMode::ByName)
@@ -58,9 +63,12 @@ void printMaps(const Object &object) {
 
 std::string functionRoleText(FunctionRole role) {
   switch (role) {
-  case FunctionRole::Main: return "main";
-  case FunctionRole::Subprogram: return "subprogram";
-  case FunctionRole::Callback: return "callback";
+  case FunctionRole::Main:
+    return "main";
+  case FunctionRole::Subprogram:
+    return "subprogram";
+  case FunctionRole::Callback:
+    return "callback";
   }
   return "?";
 }
@@ -75,15 +83,15 @@ void printDisassembly(const Object &object, const Program &program, RegisterStyl
     if (const auto &location = code.locations[i]) {
       const auto line = std::make_pair(location->file, location->line);
       if (line != lastLine && !location->text.empty())
-        outs() << "; " << location->text << "  [" << location->file << ":" << location->line
-               << ":" << location->column << "]\n";
+        outs() << "; " << location->text << "  [" << location->file << ":" << location->line << ":"
+               << location->column << "]\n";
       lastLine = line;
     }
     const PlacedInstruction &placed = code.instructions[i];
     outs() << llvm::format("%6u", placed.pc) << ":\t" << printInstruction(placed.insn, style);
     if (const auto *load = std::get_if<LoadImmediate64>(&placed.insn);
-        load && (load->kind == ImmediateKind::MapIndex ||
-                 load->kind == ImmediateKind::MapIndexValue) &&
+        load &&
+        (load->kind == ImmediateKind::MapIndex || load->kind == ImmediateKind::MapIndexValue) &&
         std::size_t(load->imm) < object.maps.size()) {
       outs() << "\t; map " << object.maps[std::size_t(load->imm)].name;
       if (load->kind == ImmediateKind::MapIndexValue)

@@ -37,21 +37,25 @@ cl::SubCommand DumpCommand("dump", "Show an object's programs, maps, relocations
 cl::opt<std::string> ObjectPath(cl::Positional, cl::desc("<object.o>"), cl::Required,
                                 cl::sub(DumpCommand), cl::cat(BpfcheckOptions));
 cl::opt<std::string> ProgramName("p", cl::desc("Only the program with this name"),
-                                 cl::value_desc("PROG"), cl::sub(DumpCommand), cl::cat(BpfcheckOptions));
+                                 cl::value_desc("PROG"), cl::sub(DumpCommand),
+                                 cl::cat(BpfcheckOptions));
 cl::alias ProgramNameLong("program", cl::aliasopt(ProgramName), cl::desc("Alias for -p"));
 cl::opt<std::string> CfgFormat("cfg", cl::desc("Print the control-flow graph (format: dot)"),
-                               cl::value_desc("dot"), cl::sub(DumpCommand), cl::cat(BpfcheckOptions));
+                               cl::value_desc("dot"), cl::sub(DumpCommand),
+                               cl::cat(BpfcheckOptions));
 cl::opt<bool> Alu32("alu32",
                     cl::desc("Name sub-registers in 32-bit loads and stores (w0 = *(u32 *)...), "
                              "as llvm-objdump --mcpu=v3 does"),
                     cl::sub(DumpCommand), cl::cat(BpfcheckOptions));
 cl::opt<std::string> BtfPath("btf", cl::desc("Target kernel BTF for CO-RE and kfuncs"),
-                             cl::value_desc("FILE"), cl::sub(DumpCommand), cl::cat(BpfcheckOptions));
+                             cl::value_desc("FILE"), cl::sub(DumpCommand),
+                             cl::cat(BpfcheckOptions));
 cl::opt<std::string> TypeName("type", cl::desc("Program type for every program (bpftool name)"),
-                              cl::value_desc("TYPE"), cl::sub(DumpCommand), cl::cat(BpfcheckOptions));
-cl::opt<std::string> AttachTypeName("attach-type",
-                                    cl::desc("Expected attach type (bpftool name)"),
-                                    cl::value_desc("TYPE"), cl::sub(DumpCommand), cl::cat(BpfcheckOptions));
+                              cl::value_desc("TYPE"), cl::sub(DumpCommand),
+                              cl::cat(BpfcheckOptions));
+cl::opt<std::string> AttachTypeName("attach-type", cl::desc("Expected attach type (bpftool name)"),
+                                    cl::value_desc("TYPE"), cl::sub(DumpCommand),
+                                    cl::cat(BpfcheckOptions));
 
 int usageError(const std::string &message) {
   errs() << "bpfcheck: error: " << message << "\n";
@@ -64,7 +68,8 @@ std::optional<std::string> readLoadOptions(LoadOptions &load) {
   if (!TypeName.empty()) {
     load.programType = programTypeNamed(TypeName);
     if (!load.programType)
-      return "unknown program type '" + TypeName + "' (use bpftool's names: xdp, sched_cls, "
+      return "unknown program type '" + TypeName +
+             "' (use bpftool's names: xdp, sched_cls, "
              "kprobe, cgroup_sock_addr, ...)";
   }
   if (!AttachTypeName.empty()) {

@@ -49,7 +49,7 @@ enum class CoReKind : std::uint32_t {
 /// `struct bpf_core_relo`: the instruction at a byte offset depends on a type's layout.
 struct CoReRecord {
   std::uint32_t insnOffset = 0;
-  std::uint32_t typeId = 0;           ///< local BTF type the access starts from
+  std::uint32_t typeId = 0;             ///< local BTF type the access starts from
   std::uint32_t accessStringOffset = 0; ///< into the BTF string section, e.g. "0:1:2"
   CoReKind kind = CoReKind::FieldByteOffset;
 };

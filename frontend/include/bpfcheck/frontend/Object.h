@@ -64,13 +64,13 @@ struct MapDefinition {
 
 /// The kind of a relocation the frontend applied, for `dump` and the tests.
 enum class RelocationKind : std::uint8_t {
-  MapReference,     ///< ld_imm64 of a map
-  GlobalData,       ///< ld_imm64 of an address in a global-data map
-  SubprogramCall,   ///< call of a local function
-  FunctionAddress,  ///< ld_imm64 of a function (callback)
-  KfuncCall,        ///< call of a kernel function resolved against the target BTF
-  Kconfig,          ///< ld_imm64 of a `.kconfig` extern
-  CoRe,             ///< a CO-RE relocation from .BTF.ext
+  MapReference,    ///< ld_imm64 of a map
+  GlobalData,      ///< ld_imm64 of an address in a global-data map
+  SubprogramCall,  ///< call of a local function
+  FunctionAddress, ///< ld_imm64 of a function (callback)
+  KfuncCall,       ///< call of a kernel function resolved against the target BTF
+  Kconfig,         ///< ld_imm64 of a `.kconfig` extern
+  CoRe,            ///< a CO-RE relocation from .BTF.ext
 };
 
 std::string_view nameOf(RelocationKind kind);
@@ -78,9 +78,9 @@ std::string_view nameOf(RelocationKind kind);
 /// One relocation applied to a program, at a program instruction index.
 struct AppliedRelocation {
   RelocationKind kind;
-  std::uint32_t pc = 0;      ///< slot in the program's code
-  std::string symbol;        ///< the map, function, extern or CO-RE access it resolved to
-  std::string detail;        ///< e.g. "field byte offset 16 -> 24"
+  std::uint32_t pc = 0; ///< slot in the program's code
+  std::string symbol;   ///< the map, function, extern or CO-RE access it resolved to
+  std::string detail;   ///< e.g. "field byte offset 16 -> 24"
 };
 
 /// A program ready to load: relocated code, decoded into the IR, with its type.

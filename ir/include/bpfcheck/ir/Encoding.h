@@ -28,19 +28,29 @@ static_assert(sizeof(RawInstruction) == 8);
 inline constexpr std::uint8_t ClassLd = 0x00, ClassLdx = 0x01, ClassSt = 0x02, ClassStx = 0x03,
                               ClassAlu = 0x04, ClassJmp = 0x05, ClassJmp32 = 0x06,
                               ClassAlu64 = 0x07;
-inline constexpr std::uint8_t classOf(std::uint8_t opcode) { return opcode & 0x07; }
+inline constexpr std::uint8_t classOf(std::uint8_t opcode) {
+  return opcode & 0x07;
+}
 
 // Load and store: size (bits 3-4) and mode (bits 5-7).
 inline constexpr std::uint8_t SizeW = 0x00, SizeH = 0x08, SizeB = 0x10, SizeDW = 0x18;
 inline constexpr std::uint8_t ModeImm = 0x00, ModeAbs = 0x20, ModeInd = 0x40, ModeMem = 0x60,
                               ModeMemSx = 0x80, ModeAtomic = 0xc0;
-inline constexpr std::uint8_t sizeOf(std::uint8_t opcode) { return opcode & 0x18; }
-inline constexpr std::uint8_t modeOf(std::uint8_t opcode) { return opcode & 0xe0; }
+inline constexpr std::uint8_t sizeOf(std::uint8_t opcode) {
+  return opcode & 0x18;
+}
+inline constexpr std::uint8_t modeOf(std::uint8_t opcode) {
+  return opcode & 0xe0;
+}
 
 // Arithmetic and jumps: source (bit 3) and operation (bits 4-7).
 inline constexpr std::uint8_t SourceK = 0x00, SourceX = 0x08;
-inline constexpr std::uint8_t sourceOf(std::uint8_t opcode) { return opcode & 0x08; }
-inline constexpr std::uint8_t operationOf(std::uint8_t opcode) { return opcode & 0xf0; }
+inline constexpr std::uint8_t sourceOf(std::uint8_t opcode) {
+  return opcode & 0x08;
+}
+inline constexpr std::uint8_t operationOf(std::uint8_t opcode) {
+  return opcode & 0xf0;
+}
 
 inline constexpr std::uint8_t AluAdd = 0x00, AluSub = 0x10, AluMul = 0x20, AluDiv = 0x30,
                               AluOr = 0x40, AluAnd = 0x50, AluLsh = 0x60, AluRsh = 0x70,
@@ -56,8 +66,8 @@ inline constexpr std::int32_t AtomicFetch = 0x01, AtomicXchg = 0xe0 | AtomicFetc
                               AtomicCmpXchg = 0xf0 | AtomicFetch;
 
 // Source-register values with a special meaning.
-inline constexpr std::uint8_t PseudoMapFd = 1, PseudoMapValue = 2, PseudoBtfId = 3,
-                              PseudoFunc = 4, PseudoMapIdx = 5, PseudoMapIdxValue = 6;
+inline constexpr std::uint8_t PseudoMapFd = 1, PseudoMapValue = 2, PseudoBtfId = 3, PseudoFunc = 4,
+                              PseudoMapIdx = 5, PseudoMapIdxValue = 6;
 inline constexpr std::uint8_t PseudoCall = 1, PseudoKfuncCall = 2;
 inline constexpr std::uint8_t JcondMayGoto = 0;
 

@@ -25,11 +25,28 @@ using Operand = std::variant<Reg, Imm>;
 
 /// Width of a memory access or of an arithmetic operation, in bytes.
 enum class Width : std::uint8_t { B = 1, H = 2, W = 4, DW = 8 };
-inline constexpr unsigned bytes(Width width) { return static_cast<unsigned>(width); }
-inline constexpr unsigned bits(Width width) { return 8 * bytes(width); }
+inline constexpr unsigned bytes(Width width) {
+  return static_cast<unsigned>(width);
+}
+inline constexpr unsigned bits(Width width) {
+  return 8 * bytes(width);
+}
 
 enum class AluOp : std::uint8_t {
-  Add, Sub, Mul, Div, SDiv, Or, And, Lsh, Rsh, Neg, Mod, SMod, Xor, Arsh,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  SDiv,
+  Or,
+  And,
+  Lsh,
+  Rsh,
+  Neg,
+  Mod,
+  SMod,
+  Xor,
+  Arsh,
 };
 
 /// `dst = dst OP src` (or `dst = -dst`), on 64 bits (ALU64) or on the low 32 bits with the
@@ -105,13 +122,13 @@ struct Atomic {
 
 /// What the 64-bit immediate of a two-slot load means (the src field of its first slot).
 enum class ImmediateKind : std::uint8_t {
-  Value = 0,                 ///< a plain 64-bit constant
-  MapFd = 1,                 ///< imm is a map file descriptor
-  MapValue = 2,              ///< imm is a map fd, next imm an offset into its value
-  BtfId = 3,                 ///< imm is a kernel BTF type id of a variable
-  Function = 4,              ///< imm is a pc-relative subprogram address
-  MapIndex = 5,              ///< imm indexes the program's map array
-  MapIndexValue = 6,         ///< as MapIndex, next imm an offset into the value
+  Value = 0,         ///< a plain 64-bit constant
+  MapFd = 1,         ///< imm is a map file descriptor
+  MapValue = 2,      ///< imm is a map fd, next imm an offset into its value
+  BtfId = 3,         ///< imm is a kernel BTF type id of a variable
+  Function = 4,      ///< imm is a pc-relative subprogram address
+  MapIndex = 5,      ///< imm indexes the program's map array
+  MapIndexValue = 6, ///< as MapIndex, next imm an offset into the value
 };
 
 /// `dst = imm64` occupying two slots (LD | IMM | DW).
@@ -137,7 +154,17 @@ struct LoadPacket {
 };
 
 enum class Condition : std::uint8_t {
-  Eq, Ne, Set, Gt, Ge, Lt, Le, SGt, SGe, SLt, SLe,
+  Eq,
+  Ne,
+  Set,
+  Gt,
+  Ge,
+  Lt,
+  Le,
+  SGt,
+  SGe,
+  SLt,
+  SLe,
 };
 
 /// `goto pc + 1 + offset`. `isLong` is the cpu v4 `gotol` (JMP32 | JA, offset in imm).
@@ -184,9 +211,9 @@ struct Exit {
   friend bool operator==(const Exit &, const Exit &) = default;
 };
 
-using Instruction = std::variant<Alu, Move, AddressSpaceCast, ByteSwap, Load, Store, Atomic,
-                                 LoadImmediate64, LoadPacket, Jump, ConditionalJump, MayGoto,
-                                 Call, CallIndirect, Exit>;
+using Instruction =
+    std::variant<Alu, Move, AddressSpaceCast, ByteSwap, Load, Store, Atomic, LoadImmediate64,
+                 LoadPacket, Jump, ConditionalJump, MayGoto, Call, CallIndirect, Exit>;
 
 /// How many 64-bit slots an instruction occupies (2 for LoadImmediate64, else 1).
 inline unsigned slotCount(const Instruction &insn) {

@@ -34,11 +34,11 @@ struct BasicBlock {
 
 /// A natural loop: the blocks that reach a back edge's source without passing its header.
 struct Loop {
-  std::uint32_t header = 0;                ///< block number of the loop head
-  std::vector<std::uint32_t> latches;      ///< sources of the back edges into the header
-  std::vector<std::uint32_t> blocks;       ///< every block of the loop, header included
-  std::optional<std::uint32_t> parent;     ///< the innermost enclosing loop, if any
-  unsigned depth = 1;                      ///< 1 for an outermost loop
+  std::uint32_t header = 0;            ///< block number of the loop head
+  std::vector<std::uint32_t> latches;  ///< sources of the back edges into the header
+  std::vector<std::uint32_t> blocks;   ///< every block of the loop, header included
+  std::optional<std::uint32_t> parent; ///< the innermost enclosing loop, if any
+  unsigned depth = 1;                  ///< 1 for an outermost loop
 };
 
 /// An edge that goes backwards in a depth-first walk but whose target does not dominate its
