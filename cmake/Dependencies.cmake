@@ -14,6 +14,7 @@ target_link_libraries(bpfcheck_llvm INTERFACE LLVM)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBELF REQUIRED IMPORTED_TARGET libelf)
 pkg_check_modules(LIBBPF REQUIRED IMPORTED_TARGET libbpf)
+pkg_check_modules(ZLIB REQUIRED IMPORTED_TARGET zlib)
 
 find_package(doctest REQUIRED)
 

@@ -3,6 +3,7 @@
 #include "bpfcheck/frontend/ObjectLoader.h"
 
 #include "ElfFile.h"
+#include "Externs.h"
 #include "MapCollector.h"
 #include "ProgramLinker.h"
 #include "TargetBtf.h"
@@ -42,6 +43,11 @@ public:
     if (!mapIndex)
       return mapIndex.takeError();
     maps = std::move(*mapIndex);
+    auto externIndex = resolveExterns(elf, objectBtf.get(), KconfigSource{options.kconfigPath, {}},
+                                      targetBtf, object);
+    if (!externIndex)
+      return externIndex.takeError();
+    externs = std::move(*externIndex);
     if (auto code = collectCodeSections(); !code)
       return code;
     if (auto core = applyCoRe(); !core)
@@ -57,6 +63,7 @@ private:
   BtfHandle objectBtf{nullptr, nullptr};
   BtfExtRecords extRecords;
   MapSymbolIndex maps;
+  ExternIndex externs;
   std::vector<CodeSection> codeSections;
   std::map<std::string, std::map<std::uint32_t, LineInfoRecord>> linesBySection;
   std::map<std::string, std::map<std::uint32_t, FuncInfoRecord>> functionsBySection;
@@ -358,7 +365,7 @@ private:
     program.expectedAttachType = meaning.expectedAttachType;
     program.attachTarget = meaning.attachTarget;
     program.sleepable = meaning.sleepable;
-    ProgramLinker linker(elf, codeSections, maps, object, targetBtf);
+    ProgramLinker linker(elf, codeSections, maps, externs, object, targetBtf);
     auto linked = linker.link(section, entry);
     if (!linked) {
       program.malformed = linked.error().message;
@@ -414,6 +421,8 @@ std::string_view nameOf(RelocationKind kind) {
     return "kfunc call";
   case RelocationKind::Kconfig:
     return "kconfig";
+  case RelocationKind::KernelVariable:
+    return "__ksym variable";
   case RelocationKind::CoRe:
     return "CO-RE";
   }

@@ -170,10 +170,37 @@ Expected<LinkedProgram> ProgramLinker::link(std::size_t entrySection, const Func
           if (slot + 1 >= code.slots.size())
             return Error(from + ": 64-bit load is truncated");
           RawInstruction next = code.slots[slot + 1];
-          if (symbol.sectionIndex == SHN_UNDEF)
-            return Error(from + ": extern '" + symbol.name +
-                         "' is not supported: bpfcheck does not resolve .kconfig or __ksym "
-                         "variables yet");
+          if (symbol.sectionIndex == SHN_UNDEF) {
+            const auto resolved = externs.byName.find(symbol.name);
+            if (resolved == externs.byName.end()) {
+              if (symbol.binding != STB_WEAK)
+                return Error(from + ": extern '" + symbol.name +
+                             "' is not resolved: it is neither a .kconfig nor a __ksym variable");
+              // A weak __ksym the kernel lacks reads as zero (libbpf).
+              insn = RawInstruction::make(insn.opcode, insn.dst(), 0, 0, 0);
+              next.imm = 0;
+            } else if (resolved->second.kind == ExternResolution::Kind::KconfigSlot) {
+              const std::int32_t addend = insn.imm;
+              insn = RawInstruction::make(insn.opcode, insn.dst(), PseudoMapIdxValue, 0,
+                                          std::int32_t(*externs.kconfigMap));
+              next.imm = std::int32_t(resolved->second.offset) + addend;
+              useMap(*externs.kconfigMap);
+              linked.relocations.push_back(
+                  {RelocationKind::Kconfig, newSlot, symbol.name, resolved->second.detail});
+            } else {
+              insn = RawInstruction::make(insn.opcode, insn.dst(), PseudoBtfId, 0,
+                                          std::int32_t(resolved->second.btfId));
+              next.imm = 0;
+              linked.relocations.push_back(
+                  {RelocationKind::KernelVariable, newSlot, symbol.name, resolved->second.detail});
+            }
+            linked.slots.push_back(insn);
+            linked.origins.push_back({section, slot});
+            linked.slots.push_back(next);
+            linked.origins.push_back({section, slot + 1});
+            ++slot;
+            continue;
+          }
           if (const auto map = maps.definitionAt(symbol.sectionIndex, symbol.value)) {
             insn =
                 RawInstruction::make(insn.opcode, insn.dst(), PseudoMapIdx, 0, std::int32_t(*map));

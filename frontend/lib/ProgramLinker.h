@@ -5,6 +5,7 @@
 #pragma once
 
 #include "ElfFile.h"
+#include "Externs.h"
 #include "MapCollector.h"
 #include "TargetBtf.h"
 
@@ -49,8 +50,10 @@ struct LinkedProgram {
 class ProgramLinker {
 public:
   ProgramLinker(const ElfFile &elf, const std::vector<CodeSection> &sections,
-                const MapSymbolIndex &maps, const Object &object, TargetBtf &targetBtf)
-      : elf(elf), sections(sections), maps(maps), object(object), targetBtf(targetBtf) {}
+                const MapSymbolIndex &maps, const ExternIndex &externs, const Object &object,
+                TargetBtf &targetBtf)
+      : elf(elf), sections(sections), maps(maps), externs(externs), object(object),
+        targetBtf(targetBtf) {}
 
   /// Links the program whose entry is `entry` in code section `section`.
   Expected<LinkedProgram> link(std::size_t section, const FunctionSymbol &entry);
@@ -59,6 +62,7 @@ private:
   const ElfFile &elf;
   const std::vector<CodeSection> &sections;
   const MapSymbolIndex &maps;
+  const ExternIndex &externs;
   const Object &object;
   TargetBtf &targetBtf;
 };

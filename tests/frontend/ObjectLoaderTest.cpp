@@ -7,6 +7,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
 
 using namespace bpfcheck;
 
@@ -170,4 +173,43 @@ TEST_CASE("an unknown section is reported, and --type loads it") {
   REQUIRE(overridden);
   REQUIRE(overridden->programs.size() == 1);
   CHECK(overridden->programs[0].type == ProgramType::SchedCls);
+}
+
+TEST_CASE(".kconfig externs are filled from the kernel configuration") {
+  // trace/kconfig_externs.c declares CONFIG_BPF_SYSCALL (bool), CONFIG_HZ (int), a weak
+  // tristate CONFIG_BPFCHECK_NOT_A_REAL_OPTION and LINUX_KERNEL_VERSION. Slots go by
+  // decreasing alignment, then name: the tristate at 0, CONFIG_HZ at 4,
+  // LINUX_KERNEL_VERSION at 8, CONFIG_BPF_SYSCALL at 12.
+  const std::string config = std::string(BPFCHECK_CORPUS_DIR) + "/kconfig-test.config";
+  auto loadWith = [&](const std::string &text) {
+    std::ofstream(config) << text;
+    LoadOptions options;
+    options.kconfigPath = config;
+    return loadObjectFile(std::string(BPFCHECK_CORPUS_DIR) + "/trace/kconfig_externs.o", options);
+  };
+  auto object = loadWith("CONFIG_BPF_SYSCALL=y\n# CONFIG_DEBUG_INFO is not set\nCONFIG_HZ=1000\n");
+  REQUIRE_MESSAGE(object, (object ? "" : object.error().message));
+  const MapDefinition &kconfig = map(*object, ".kconfig");
+  CHECK(kconfig.origin == MapOrigin::Kconfig);
+  CHECK(kconfig.readOnly);
+  REQUIRE(kconfig.initialData.size() == 13);
+  std::int32_t tristate, hz;
+  std::memcpy(&tristate, kconfig.initialData.data() + 0, 4);
+  std::memcpy(&hz, kconfig.initialData.data() + 4, 4);
+  CHECK(tristate == 0);
+  CHECK(hz == 1000);
+  CHECK(kconfig.initialData[12] == std::byte{1});
+
+  auto missing = loadWith("CONFIG_BPF_SYSCALL=y\n");
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().message.find("kconfig extern 'CONFIG_HZ' is not in") != std::string::npos);
+
+  auto module = loadWith("CONFIG_BPF_SYSCALL=m\nCONFIG_HZ=100\n");
+  REQUIRE_FALSE(module);
+  CHECK(module.error().message.find("value 'm' is not a boolean") != std::string::npos);
+
+  auto notNumber = loadWith("CONFIG_BPF_SYSCALL=y\nCONFIG_HZ=fast\n");
+  REQUIRE_FALSE(notNumber);
+  CHECK(notNumber.error().message.find("value 'fast' is not an integer") != std::string::npos);
+  std::remove(config.c_str());
 }

@@ -26,7 +26,7 @@ std::string originText(MapOrigin origin) {
   case MapOrigin::GlobalData:
     return "global data";
   case MapOrigin::Kconfig:
-    return "kconfig";
+    return "kconfig externs";
   case MapOrigin::StructOps:
     return "struct_ops";
   }

@@ -70,6 +70,7 @@ enum class RelocationKind : std::uint8_t {
   FunctionAddress, ///< ld_imm64 of a function (callback)
   KfuncCall,       ///< call of a kernel function resolved against the target BTF
   Kconfig,         ///< ld_imm64 of a `.kconfig` extern
+  KernelVariable,  ///< ld_imm64 of a typed `__ksym` variable (its BTF id)
   CoRe,            ///< a CO-RE relocation from .BTF.ext
 };
 

@@ -22,6 +22,9 @@ struct LoadOptions {
   /// An already loaded target BTF (libbpf's `struct btf`, not owned), for callers that
   /// load many objects against one kernel; takes precedence over targetBtfPath.
   const btf *targetBtf = nullptr;
+  /// The target kernel's configuration for `.kconfig` externs (plain or gzip text).
+  /// Empty: /proc/config.gz, else /boot/config-$(uname -r).
+  std::string kconfigPath;
   /// Overrides what section names say (`--type`, `--attach-type`); programs in sections
   /// with no known convention are only loaded when a type is given.
   std::optional<ProgramType> programType;
