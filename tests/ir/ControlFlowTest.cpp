@@ -1,6 +1,7 @@
 // Functions, blocks, edges, reachability and loops built from small programs.
 #include "bpfcheck/ir/ControlFlow.h"
 #include "bpfcheck/ir/Decoder.h"
+#include "bpfcheck/ir/Graphviz.h"
 
 #include "../TestSupport.h"
 
@@ -109,4 +110,20 @@ TEST_CASE("a function that falls into the next is refused") {
   REQUIRE_FALSE(program);
   CHECK(program.error().message.find("does not end in exit or an unconditional jump") !=
         std::string::npos);
+}
+
+TEST_CASE("the Graphviz output has a cluster per function and marks loops and dead code") {
+  // 0: r1 += 1; 1: if r1 < 9 goto -2 (to 0); 2: call +1 (to 4); 3: exit; 4: exit; 5: exit
+  auto program = build({raw(0x07, 1, 0, 0, 1), raw(0xa5, 1, 0, -2, 9), raw(0x85, 0, 1, 0, 1),
+                        exitInsn, exitInsn, exitInsn},
+                       {{0, "main"}, {4, "sub"}});
+  REQUIRE(program);
+  const std::string dot = writeGraphviz(*program, "g");
+  CHECK(dot.find("digraph \"g\"") == 0);
+  CHECK(dot.find("subgraph cluster_0 {\n    label=\"main\"") != std::string::npos);
+  CHECK(dot.find("subgraph cluster_1 {\n    label=\"sub\"") != std::string::npos);
+  CHECK(dot.find("f0b0 -> f0b0 [style=dashed, label=\"back\"]") != std::string::npos);
+  CHECK(dot.find("penwidth=2") != std::string::npos);                        // the loop head
+  CHECK(dot.find("style=filled, fillcolor=lightgrey") != std::string::npos); // insn 5
+  CHECK(dot.find("1: if r1 \\< 0x9 goto -0x2\\l") != std::string::npos);     // record-escaped
 }
