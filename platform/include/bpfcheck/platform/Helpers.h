@@ -1,0 +1,125 @@
+// Helper function prototypes of Linux 6.18: what each helper takes (the kernel's
+// `enum bpf_arg_type` with its flags) and returns, whether it is GPL-only, whether it may
+// move packet data, and whether it acquires or releases a reference. The rows live in
+// lib/HelperPrototypes.cpp; which program types may call a helper is in HelperAvailability.h.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace bpfcheck {
+
+enum class HelperId : std::uint32_t {
+#define HELPER_ID(Name, id, text) Name = id,
+#include "bpfcheck/platform/HelperIds.def"
+};
+
+/// What an argument register must hold (`enum bpf_arg_type` without its flags).
+enum class ArgKind : std::uint8_t {
+  None,                    ///< ARG_DONTCARE: unused argument
+  Anything,                ///< ARG_ANYTHING: any initialised value
+  ConstMapPtr,             ///< ARG_CONST_MAP_PTR
+  MapKey,                  ///< ARG_PTR_TO_MAP_KEY: key_size readable bytes
+  MapValue,                ///< ARG_PTR_TO_MAP_VALUE: value_size bytes
+  Memory,                  ///< ARG_PTR_TO_MEM: size in the next argument (or fixed)
+  Arena,                   ///< ARG_PTR_TO_ARENA
+  ConstSize,               ///< ARG_CONST_SIZE: the size of the previous Memory argument, > 0
+  ConstSizeOrZero,         ///< ARG_CONST_SIZE_OR_ZERO
+  Context,                 ///< ARG_PTR_TO_CTX
+  SpinLock,                ///< ARG_PTR_TO_SPIN_LOCK
+  SockCommon,              ///< ARG_PTR_TO_SOCK_COMMON
+  Socket,                  ///< ARG_PTR_TO_SOCKET
+  BtfId,                   ///< ARG_PTR_TO_BTF_ID: a kernel object of `btfType`
+  RingbufMemory,           ///< ARG_PTR_TO_RINGBUF_MEM: a bpf_ringbuf_reserve record
+  ConstAllocSizeOrZero,    ///< ARG_CONST_ALLOC_SIZE_OR_ZERO: the size of returned memory
+  BtfIdSockCommon,         ///< ARG_PTR_TO_BTF_ID_SOCK_COMMON
+  PerCpuBtfId,             ///< ARG_PTR_TO_PERCPU_BTF_ID
+  Function,                ///< ARG_PTR_TO_FUNC: a callback
+  Stack,                   ///< ARG_PTR_TO_STACK
+  ConstString,             ///< ARG_PTR_TO_CONST_STR: a NUL-terminated read-only map string
+  Timer,                   ///< ARG_PTR_TO_TIMER
+  KptrExchangeDestination, ///< ARG_KPTR_XCHG_DEST
+  Dynptr,                  ///< ARG_PTR_TO_DYNPTR
+};
+
+/// Modifiers of an argument (`enum bpf_type_flag` bits that apply to arguments).
+enum ArgFlag : std::uint32_t {
+  MaybeNull = 1u << 0,    ///< PTR_MAYBE_NULL: NULL is accepted
+  ReadOnly = 1u << 1,     ///< MEM_RDONLY: the helper only reads the memory
+  Uninit = 1u << 2,       ///< MEM_UNINIT: the helper writes it; it need not be initialised
+  Write = 1u << 3,        ///< MEM_WRITE: the helper writes it
+  FixedSize = 1u << 4,    ///< MEM_FIXED_SIZE: `size` bytes, no size argument
+  Release = 1u << 5,      ///< OBJ_RELEASE: the helper releases the reference passed here
+  Aligned = 1u << 6,      ///< MEM_ALIGNED
+  DynptrLocal = 1u << 7,  ///< DYNPTR_TYPE_LOCAL
+  DynptrRingbuf = 1u << 8, ///< DYNPTR_TYPE_RINGBUF
+  Percpu = 1u << 9,       ///< MEM_PERCPU
+  Alloc = 1u << 10,       ///< MEM_ALLOC
+};
+
+struct HelperArg {
+  ArgKind kind = ArgKind::None;
+  std::uint32_t flags = 0;
+  std::uint32_t size = 0;        ///< bytes, with FixedSize
+  std::string_view btfType = {}; ///< struct name for BtfId arguments ("task_struct")
+};
+
+/// What a helper returns (`enum bpf_return_type` without its flags).
+enum class ReturnKind : std::uint8_t {
+  Integer,      ///< RET_INTEGER: a scalar (range below)
+  Void,         ///< RET_VOID
+  MapValue,     ///< RET_PTR_TO_MAP_VALUE: a value of the map in the first argument
+  Socket,       ///< RET_PTR_TO_SOCKET
+  TcpSock,      ///< RET_PTR_TO_TCP_SOCK
+  SockCommon,   ///< RET_PTR_TO_SOCK_COMMON
+  Memory,       ///< RET_PTR_TO_MEM: size from `sizeArgument` (or `size`)
+  MemoryOrBtfId, ///< RET_PTR_TO_MEM_OR_BTF_ID (per-cpu / ksym variables)
+  BtfId,        ///< RET_PTR_TO_BTF_ID: a kernel object of `btfType`
+  RingbufMemory, ///< RET_PTR_TO_RINGBUF_MEM_OR_NULL's memory
+  DynptrMemory, ///< RET_PTR_TO_DYNPTR_MEM_OR_NULL's memory
+};
+
+/// Modifiers of a return value.
+enum ReturnFlag : std::uint32_t {
+  ReturnMaybeNull = 1u << 0, ///< PTR_MAYBE_NULL
+  ReturnReadOnly = 1u << 1,  ///< MEM_RDONLY
+  ReturnTrusted = 1u << 2,   ///< PTR_TRUSTED
+  ReturnUntrusted = 1u << 3, ///< PTR_UNTRUSTED
+  ReturnPercpu = 1u << 4,    ///< MEM_PERCPU
+};
+
+struct HelperReturn {
+  ReturnKind kind = ReturnKind::Integer;
+  std::uint32_t flags = 0;
+  std::string_view btfType = {};           ///< for BtfId returns
+  std::optional<std::uint8_t> sizeArgument; ///< Memory: the argument (1-5) giving its size
+  std::uint32_t size = 0;                  ///< Memory of a fixed size
+  /// For Integer returns: the range the verifier may assume (the kernel refines a few,
+  /// e.g. bpf_get_smp_processor_id, the *_str and get_stack helpers); none = any value.
+  std::optional<std::int64_t> minimum;
+  std::optional<std::int64_t> maximum;
+};
+
+struct HelperPrototype {
+  HelperId id;
+  std::string_view name; ///< "bpf_map_lookup_elem"
+  HelperReturn returns;
+  std::array<HelperArg, 5> args;
+  bool gplOnly = false;
+  bool changesPacketData = false; ///< invalidates packet pointers (bpf_helper_changes_pkt_data)
+  bool acquiresReference = false; ///< the returned pointer carries a reference to release
+  bool mightSleep = false;        ///< only for sleepable programs
+};
+
+/// The prototype of a helper, if Linux 6.18 defines one for this id.
+const HelperPrototype *findHelper(HelperId id);
+const HelperPrototype *findHelper(std::uint32_t id);
+/// Every prototype, in id order.
+std::span<const HelperPrototype> allHelpers();
+/// "bpf_map_lookup_elem" for an id, "" if unknown.
+std::string_view helperName(std::uint32_t id);
+
+} // namespace bpfcheck
