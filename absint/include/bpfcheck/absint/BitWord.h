@@ -1,0 +1,74 @@
+// A concrete machine word of N bits (N <= 64) with the operations the abstract domain's
+// operators are written against. The same operator templates run on BitWord<64> in the
+// verifier, on BitWord<8> in exhaustive tests, and on Z3 bit-vectors in the soundness
+// proofs (smt/), which provide the same free functions.
+#pragma once
+
+#include <cstdint>
+
+namespace bpfcheck::absint {
+
+template <unsigned N> struct BitWord {
+  static_assert(N >= 1 && N <= 64);
+  static constexpr unsigned width = N;
+  static constexpr std::uint64_t fullMask =
+      N == 64 ? ~std::uint64_t(0) : (std::uint64_t(1) << N) - 1;
+
+  std::uint64_t bits = 0; ///< always within fullMask
+
+  constexpr BitWord() = default;
+  constexpr explicit BitWord(std::uint64_t value) : bits(value & fullMask) {}
+
+  friend constexpr BitWord operator+(BitWord a, BitWord b) { return BitWord(a.bits + b.bits); }
+  friend constexpr BitWord operator-(BitWord a, BitWord b) { return BitWord(a.bits - b.bits); }
+  friend constexpr BitWord operator*(BitWord a, BitWord b) { return BitWord(a.bits * b.bits); }
+  friend constexpr BitWord operator&(BitWord a, BitWord b) { return BitWord(a.bits & b.bits); }
+  friend constexpr BitWord operator|(BitWord a, BitWord b) { return BitWord(a.bits | b.bits); }
+  friend constexpr BitWord operator^(BitWord a, BitWord b) { return BitWord(a.bits ^ b.bits); }
+  friend constexpr BitWord operator~(BitWord a) { return BitWord(~a.bits); }
+  friend constexpr BitWord operator-(BitWord a) { return BitWord(0 - a.bits); }
+  friend constexpr bool operator==(BitWord a, BitWord b) { return a.bits == b.bits; }
+  friend constexpr bool operator!=(BitWord a, BitWord b) { return a.bits != b.bits; }
+};
+
+/// Word-level operations, found by argument-dependent lookup (Z3 words define the same).
+template <unsigned N> constexpr BitWord<N> wordConstant(BitWord<N>, std::uint64_t value) {
+  return BitWord<N>(value);
+}
+template <unsigned N> constexpr BitWord<N> select(bool condition, BitWord<N> a, BitWord<N> b) {
+  return condition ? a : b;
+}
+template <unsigned N> constexpr bool unsignedLess(BitWord<N> a, BitWord<N> b) {
+  return a.bits < b.bits;
+}
+template <unsigned N> constexpr bool unsignedLessOrEqual(BitWord<N> a, BitWord<N> b) {
+  return a.bits <= b.bits;
+}
+template <unsigned N> constexpr std::int64_t asSigned(BitWord<N> a) {
+  // Sign-extend bit N-1.
+  const std::uint64_t sign = std::uint64_t(1) << (N - 1);
+  return std::int64_t((a.bits ^ sign) - sign);
+}
+template <unsigned N> constexpr bool signedLess(BitWord<N> a, BitWord<N> b) {
+  return asSigned(a) < asSigned(b);
+}
+template <unsigned N> constexpr bool signedLessOrEqual(BitWord<N> a, BitWord<N> b) {
+  return asSigned(a) <= asSigned(b);
+}
+/// Shifts by a constant amount below N.
+template <unsigned N> constexpr BitWord<N> shiftLeft(BitWord<N> a, unsigned amount) {
+  return BitWord<N>(amount >= N ? 0 : a.bits << amount);
+}
+template <unsigned N> constexpr BitWord<N> shiftRight(BitWord<N> a, unsigned amount) {
+  return BitWord<N>(amount >= N ? 0 : a.bits >> amount);
+}
+template <unsigned N> constexpr BitWord<N> shiftRightArithmetic(BitWord<N> a, unsigned amount) {
+  const std::int64_t value = asSigned(a);
+  return BitWord<N>(std::uint64_t(value >> (amount >= N ? N - 1 : amount)));
+}
+/// Bit `index` as a truth value.
+template <unsigned N> constexpr bool bitIsSet(BitWord<N> a, unsigned index) {
+  return (a.bits >> index) & 1;
+}
+
+} // namespace bpfcheck::absint
