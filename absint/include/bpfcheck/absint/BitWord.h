@@ -72,3 +72,25 @@ template <unsigned N> constexpr bool bitIsSet(BitWord<N> a, unsigned index) {
 }
 
 } // namespace bpfcheck::absint
+
+namespace bpfcheck::absint {
+
+/// The halves of a word and back: the scalar domain relates a 64-bit register to its
+/// 32-bit sub-register (and, in exhaustive tests, an 8-bit word to its 4-bit half).
+template <unsigned N> constexpr BitWord<N / 2> lowHalf(BitWord<N> a) {
+  return BitWord<N / 2>(a.bits);
+}
+template <unsigned N> constexpr BitWord<N / 2> upperHalf(BitWord<N> a) {
+  return BitWord<N / 2>(a.bits >> (N / 2));
+}
+template <unsigned N> constexpr BitWord<2 * N> concatenate(BitWord<N> upper, BitWord<N> lower) {
+  return BitWord<2 * N>((upper.bits << N) | lower.bits);
+}
+template <unsigned N> constexpr BitWord<2 * N> zeroExtend(BitWord<N> a) {
+  return BitWord<2 * N>(a.bits);
+}
+template <unsigned N> constexpr BitWord<2 * N> signExtend(BitWord<N> a) {
+  return BitWord<2 * N>(std::uint64_t(asSigned(a)));
+}
+
+} // namespace bpfcheck::absint
