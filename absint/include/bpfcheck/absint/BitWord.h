@@ -66,6 +66,24 @@ template <unsigned N> constexpr BitWord<N> shiftRightArithmetic(BitWord<N> a, un
   const std::int64_t value = asSigned(a);
   return BitWord<N>(std::uint64_t(value >> (amount >= N ? N - 1 : amount)));
 }
+/// Whether the unsigned product of a and b needs more than N bits.
+template <unsigned N> constexpr bool unsignedMultiplyOverflows(BitWord<N> a, BitWord<N> b) {
+  const unsigned __int128 product = static_cast<unsigned __int128>(a.bits) * b.bits;
+  return (product >> N) != 0;
+}
+/// Whether the signed product of a and b is outside the signed N-bit range.
+template <unsigned N> constexpr bool signedMultiplyOverflows(BitWord<N> a, BitWord<N> b) {
+  const __int128 product = static_cast<__int128>(asSigned(a)) * asSigned(b);
+  const __int128 limit = static_cast<__int128>(1) << (N - 1);
+  return product < -limit || product >= limit;
+}
+/// BPF division and modulo (RFC 9669): x / 0 = 0, x % 0 = x.
+template <unsigned N> constexpr BitWord<N> bpfDivide(BitWord<N> a, BitWord<N> b) {
+  return BitWord<N>(b.bits == 0 ? 0 : a.bits / b.bits);
+}
+template <unsigned N> constexpr BitWord<N> bpfModulo(BitWord<N> a, BitWord<N> b) {
+  return BitWord<N>(b.bits == 0 ? a.bits : a.bits % b.bits);
+}
 /// Bit `index` as a truth value.
 template <unsigned N> constexpr bool bitIsSet(BitWord<N> a, unsigned index) {
   return (a.bits >> index) & 1;
