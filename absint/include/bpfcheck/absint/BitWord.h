@@ -68,14 +68,20 @@ template <unsigned N> constexpr BitWord<N> shiftRightArithmetic(BitWord<N> a, un
 }
 /// Whether the unsigned product of a and b needs more than N bits.
 template <unsigned N> constexpr bool unsignedMultiplyOverflows(BitWord<N> a, BitWord<N> b) {
-  const unsigned __int128 product = static_cast<unsigned __int128>(a.bits) * b.bits;
-  return (product >> N) != 0;
+  std::uint64_t product = 0;
+  const bool overflows64 = __builtin_mul_overflow(a.bits, b.bits, &product);
+  return overflows64 || (N < 64 && (product & ~BitWord<N>::fullMask) != 0);
 }
 /// Whether the signed product of a and b is outside the signed N-bit range.
 template <unsigned N> constexpr bool signedMultiplyOverflows(BitWord<N> a, BitWord<N> b) {
-  const __int128 product = static_cast<__int128>(asSigned(a)) * asSigned(b);
-  const __int128 limit = static_cast<__int128>(1) << (N - 1);
-  return product < -limit || product >= limit;
+  std::int64_t product = 0;
+  const bool overflows64 = __builtin_mul_overflow(asSigned(a), asSigned(b), &product);
+  if constexpr (N == 64) {
+    return overflows64;
+  } else {
+    const std::int64_t limit = std::int64_t(1) << (N - 1);
+    return overflows64 || product < -limit || product >= limit;
+  }
 }
 /// BPF division and modulo (RFC 9669): x / 0 = 0, x % 0 = x.
 template <unsigned N> constexpr BitWord<N> bpfDivide(BitWord<N> a, BitWord<N> b) {
