@@ -47,17 +47,17 @@ enum class ArgKind : std::uint8_t {
 
 /// Modifiers of an argument (`enum bpf_type_flag` bits that apply to arguments).
 enum ArgFlag : std::uint32_t {
-  MaybeNull = 1u << 0,    ///< PTR_MAYBE_NULL: NULL is accepted
-  ReadOnly = 1u << 1,     ///< MEM_RDONLY: the helper only reads the memory
-  Uninit = 1u << 2,       ///< MEM_UNINIT: the helper writes it; it need not be initialised
-  Write = 1u << 3,        ///< MEM_WRITE: the helper writes it
-  FixedSize = 1u << 4,    ///< MEM_FIXED_SIZE: `size` bytes, no size argument
-  Release = 1u << 5,      ///< OBJ_RELEASE: the helper releases the reference passed here
-  Aligned = 1u << 6,      ///< MEM_ALIGNED
-  DynptrLocal = 1u << 7,  ///< DYNPTR_TYPE_LOCAL
+  MaybeNull = 1u << 0,     ///< PTR_MAYBE_NULL: NULL is accepted
+  ReadOnly = 1u << 1,      ///< MEM_RDONLY: the helper only reads the memory
+  Uninit = 1u << 2,        ///< MEM_UNINIT: the helper writes it; it need not be initialised
+  Write = 1u << 3,         ///< MEM_WRITE: the helper writes it
+  FixedSize = 1u << 4,     ///< MEM_FIXED_SIZE: `size` bytes, no size argument
+  Release = 1u << 5,       ///< OBJ_RELEASE: the helper releases the reference passed here
+  Aligned = 1u << 6,       ///< MEM_ALIGNED
+  DynptrLocal = 1u << 7,   ///< DYNPTR_TYPE_LOCAL
   DynptrRingbuf = 1u << 8, ///< DYNPTR_TYPE_RINGBUF
-  Percpu = 1u << 9,       ///< MEM_PERCPU
-  Alloc = 1u << 10,       ///< MEM_ALLOC
+  Percpu = 1u << 9,        ///< MEM_PERCPU
+  Alloc = 1u << 10,        ///< MEM_ALLOC
 };
 
 struct HelperArg {
@@ -69,17 +69,24 @@ struct HelperArg {
 
 /// What a helper returns (`enum bpf_return_type` without its flags).
 enum class ReturnKind : std::uint8_t {
-  Integer,      ///< RET_INTEGER: a scalar (range below)
-  Void,         ///< RET_VOID
-  MapValue,     ///< RET_PTR_TO_MAP_VALUE: a value of the map in the first argument
-  Socket,       ///< RET_PTR_TO_SOCKET
-  TcpSock,      ///< RET_PTR_TO_TCP_SOCK
-  SockCommon,   ///< RET_PTR_TO_SOCK_COMMON
-  Memory,       ///< RET_PTR_TO_MEM: size from `sizeArgument` (or `size`)
+  Integer,       ///< RET_INTEGER: a scalar (range below)
+  Void,          ///< RET_VOID
+  MapValue,      ///< RET_PTR_TO_MAP_VALUE: a value of the map in the first argument
+  Socket,        ///< RET_PTR_TO_SOCKET
+  TcpSock,       ///< RET_PTR_TO_TCP_SOCK
+  SockCommon,    ///< RET_PTR_TO_SOCK_COMMON
+  Memory,        ///< RET_PTR_TO_MEM: size from `sizeArgument` (or `size`)
   MemoryOrBtfId, ///< RET_PTR_TO_MEM_OR_BTF_ID (per-cpu / ksym variables)
-  BtfId,        ///< RET_PTR_TO_BTF_ID: a kernel object of `btfType`
+  BtfId,         ///< RET_PTR_TO_BTF_ID: a kernel object of `btfType`
   RingbufMemory, ///< RET_PTR_TO_RINGBUF_MEM_OR_NULL's memory
-  DynptrMemory, ///< RET_PTR_TO_DYNPTR_MEM_OR_NULL's memory
+  DynptrMemory,  ///< RET_PTR_TO_DYNPTR_MEM_OR_NULL's memory
+};
+
+/// Where an Integer return's upper bound comes from (the kernel's do_refine_retval_range).
+enum class ReturnBound : std::uint8_t {
+  Fixed,        ///< `maximum` as written (none: unbounded)
+  SizeArgument, ///< at most the largest value of argument `sizeArgument` (umax of the size)
+  LastCpu,      ///< at most nr_cpu_ids - 1: the target machine's last possible CPU id
 };
 
 /// Modifiers of a return value.
@@ -94,13 +101,24 @@ enum ReturnFlag : std::uint32_t {
 struct HelperReturn {
   ReturnKind kind = ReturnKind::Integer;
   std::uint32_t flags = 0;
-  std::string_view btfType = {};           ///< for BtfId returns
-  std::optional<std::uint8_t> sizeArgument; ///< Memory: the argument (1-5) giving its size
-  std::uint32_t size = 0;                  ///< Memory of a fixed size
+  std::string_view btfType = {}; ///< for BtfId returns
+  /// Memory, RingbufMemory, DynptrMemory: the argument (1-5) giving its size; Integer with
+  /// ReturnBound::SizeArgument: the argument whose largest value bounds the result.
+  std::optional<std::uint8_t> sizeArgument;
+  std::uint32_t size = 0; ///< Memory of a fixed size
   /// For Integer returns: the range the verifier may assume (the kernel refines a few,
   /// e.g. bpf_get_smp_processor_id, the *_str and get_stack helpers); none = any value.
   std::optional<std::int64_t> minimum;
   std::optional<std::int64_t> maximum;
+  ReturnBound bound = ReturnBound::Fixed;
+};
+
+/// Whether and how a helper calls back into the program (the kernel's
+/// is_sync_callback_calling_function / is_async_callback_calling_function).
+enum class HelperCallback : std::uint8_t {
+  None,
+  Synchronous,  ///< called before the helper returns (bpf_loop, bpf_for_each_map_elem, ...)
+  Asynchronous, ///< called later, in another context (bpf_timer_set_callback)
 };
 
 struct HelperPrototype {
@@ -109,9 +127,34 @@ struct HelperPrototype {
   HelperReturn returns;
   std::array<HelperArg, 5> args;
   bool gplOnly = false;
-  bool changesPacketData = false; ///< invalidates packet pointers (bpf_helper_changes_pkt_data)
+  /// Invalidates packet pointers (bpf_helper_changes_pkt_data). For bpf_tail_call only when
+  /// called from a subprogram: check_helper_call skips it in the main program.
+  bool changesPacketData = false;
   bool acquiresReference = false; ///< the returned pointer carries a reference to release
   bool mightSleep = false;        ///< only for sleepable programs
+  /// pkt_access: packet pointers may be passed as memory arguments; without it the verifier
+  /// refuses them ("helper access to the packet is not allowed", may_access_direct_pkt_data).
+  bool packetAccess = false;
+  bool allowFastcall = false; ///< allow_fastcall: follows the bpf_fastcall register contract
+  /// map_lookup_elem on a SOCKMAP or SOCKHASH returns a referenced socket
+  /// (is_acquire_function's map-dependent case).
+  bool acquiresOnSocketMaps = false;
+  /// The returned pointer carries the reference of its argument rather than a new one
+  /// (is_ptr_cast_function: bpf_tcp_sock, bpf_skc_to_*; is_dynptr_ref_function).
+  bool inheritsReference = false;
+  HelperCallback callback = HelperCallback::None;
+};
+
+/// A second prototype the kernel gives the same helper in some program types, where it
+/// differs from the row of allHelpers() in a way a verifier must know (argument kinds,
+/// GPL, sleeping). Which program types get it is said in `usedBy` and decided by the
+/// kernel's get_func_proto functions (HelperAvailability.h); same-shaped variants (the tc,
+/// XDP and sock_addr bpf_sk_lookup_tcp, the per-context bpf_perf_event_output, ...) are
+/// not listed.
+struct HelperVariant {
+  std::string_view kernelName; ///< its struct bpf_func_proto ("bpf_get_stackid_proto_pe")
+  std::string_view usedBy;     ///< the program types (and conditions) that get it
+  HelperPrototype prototype;
 };
 
 /// The prototype of a helper, if Linux 6.18 defines one for this id.
@@ -121,5 +164,9 @@ const HelperPrototype *findHelper(std::uint32_t id);
 std::span<const HelperPrototype> allHelpers();
 /// "bpf_map_lookup_elem" for an id, "" if unknown.
 std::string_view helperName(std::uint32_t id);
+/// The variant prototypes of a helper (empty for most helpers).
+std::span<const HelperVariant> helperVariants(HelperId id);
+/// Every variant, grouped by helper id in id order.
+std::span<const HelperVariant> allHelperVariants();
 
 } // namespace bpfcheck
