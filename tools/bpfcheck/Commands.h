@@ -22,4 +22,12 @@ struct DumpOptions {
 
 int runDump(const DumpOptions &options);
 
+struct ProveDomainOptions {
+  std::string operatorFilter; ///< only proofs whose name contains this
+  unsigned timeoutSeconds = 120;
+};
+
+/// Proves the abstract domain's operators sound; 1 if any proof fails or times out.
+int runProveDomain(const ProveDomainOptions &options);
+
 } // namespace bpfcheck::tool

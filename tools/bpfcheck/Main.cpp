@@ -14,6 +14,11 @@ namespace {
 
 const char *Overview = R"(bpfcheck - an offline, formally checked verifier for eBPF programs
 
+  bpfcheck prove-domain [--op NAME] [--timeout SECONDS]
+      Prove with Z3 that every operator of bpfcheck's abstract domain (tnums, the four
+      interval flavours, their reduction, every ALU operation, every branch refinement,
+      sign extension, byte swaps) is sound against the ISA's semantics, for all inputs.
+
   bpfcheck dump OBJ [-p PROG] [--cfg dot]
       Show what bpfcheck reads from a BPF ELF object built by clang (-target bpf):
       its programs (section, program type, attach type, instruction count, functions),
@@ -33,6 +38,15 @@ Exit status: 0 success, 1 a program was rejected, 2 bad input or usage.
 cl::OptionCategory BpfcheckOptions("bpfcheck options");
 
 cl::SubCommand DumpCommand("dump", "Show an object's programs, maps, relocations and code");
+
+cl::SubCommand ProveDomainCommand(
+    "prove-domain", "Prove every abstract-domain operator sound with Z3, with the time each takes");
+cl::opt<std::string> OperatorFilter("op", cl::desc("Only proofs whose name contains NAME"),
+                                    cl::value_desc("NAME"), cl::sub(ProveDomainCommand),
+                                    cl::cat(BpfcheckOptions));
+cl::opt<unsigned> ProofTimeout("timeout", cl::desc("Seconds allowed for each proof (default 120)"),
+                               cl::init(120), cl::sub(ProveDomainCommand),
+                               cl::cat(BpfcheckOptions));
 
 cl::opt<std::string> ObjectPath(cl::Positional, cl::desc("<object.o>"), cl::Required,
                                 cl::sub(DumpCommand), cl::cat(BpfcheckOptions));
@@ -88,6 +102,8 @@ int main(int argc, char **argv) {
   if (!cl::ParseCommandLineOptions(argc, argv, Overview, &errs()))
     return tool::ExitBadInput;
 
+  if (ProveDomainCommand)
+    return tool::runProveDomain({OperatorFilter, ProofTimeout});
   if (DumpCommand) {
     tool::DumpOptions options;
     options.objectPath = ObjectPath;
@@ -100,5 +116,5 @@ int main(int argc, char **argv) {
       return usageError(*problem);
     return tool::runDump(options);
   }
-  return usageError("no command given; run 'bpfcheck --help' (commands: dump)");
+  return usageError("no command given; run 'bpfcheck --help' (commands: dump, prove-domain)");
 }

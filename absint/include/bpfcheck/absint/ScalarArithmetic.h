@@ -240,13 +240,14 @@ ScalarValue<Words> fromWidths(const WidthValue<typename Words::Word64> &upper,
 template <typename Words>
 ScalarValue<Words> fromLowHalf(const WidthValue<typename Words::Word32> &lower) {
   using Word64 = typename Words::Word64;
-  ScalarValue<Words> s;
-  s.bits = {zeroExtend(lower.bits.value), zeroExtend(lower.bits.mask)};
-  s.unsigned32 = lower.unsignedRange;
-  s.signed32 = lower.signedRange;
-  s.unsigned64 = {zeroExtend(lower.unsignedRange.minimum), zeroExtend(lower.unsignedRange.maximum)};
-  s.signed64 = SignedRange<Word64>{s.unsigned64.minimum, s.unsigned64.maximum};
-  return scalarReduce(s);
+  const UnsignedRange<Word64> widened{zeroExtend(lower.unsignedRange.minimum),
+                                      zeroExtend(lower.unsignedRange.maximum)};
+  return scalarReduce(
+      ScalarValue<Words>{{zeroExtend(lower.bits.value), zeroExtend(lower.bits.mask)},
+                         widened,
+                         SignedRange<Word64>{widened.minimum, widened.maximum},
+                         lower.unsignedRange,
+                         lower.signedRange});
 }
 
 } // namespace bpfcheck::absint
