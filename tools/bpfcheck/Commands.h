@@ -25,6 +25,7 @@ int runDump(const DumpOptions &options);
 struct ProveDomainOptions {
   std::string operatorFilter; ///< only proofs whose name contains this
   unsigned timeoutSeconds = 120;
+  bool includeSlow = false; ///< also the proofs beyond Z3 in minutes (--all)
 };
 
 /// Proves the abstract domain's operators sound; 1 if any proof fails or times out.

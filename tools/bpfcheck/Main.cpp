@@ -48,6 +48,11 @@ cl::opt<unsigned> ProofTimeout("timeout", cl::desc("Seconds allowed for each pro
                                cl::init(120), cl::sub(ProveDomainCommand),
                                cl::cat(BpfcheckOptions));
 
+cl::opt<bool> AllProofs("all",
+                        cl::desc("Also the proofs that take Z3 more than minutes (64-bit "
+                                 "multiplication and division)"),
+                        cl::sub(ProveDomainCommand), cl::cat(BpfcheckOptions));
+
 cl::opt<std::string> ObjectPath(cl::Positional, cl::desc("<object.o>"), cl::Required,
                                 cl::sub(DumpCommand), cl::cat(BpfcheckOptions));
 cl::opt<std::string> ProgramName("p", cl::desc("Only the program with this name"),
@@ -103,7 +108,7 @@ int main(int argc, char **argv) {
     return tool::ExitBadInput;
 
   if (ProveDomainCommand)
-    return tool::runProveDomain({OperatorFilter, ProofTimeout});
+    return tool::runProveDomain({OperatorFilter, ProofTimeout, AllProofs});
   if (DumpCommand) {
     tool::DumpOptions options;
     options.objectPath = ObjectPath;

@@ -17,6 +17,8 @@ int runProveDomain(const ProveDomainOptions &options) {
     if (!options.operatorFilter.empty() &&
         proof.name.find(options.operatorFilter) == std::string::npos)
       continue;
+    if (proof.slow && !options.includeSlow)
+      continue;
     ++matched;
     const smt::ProofOutcome outcome = smt::prove(proof, options.timeoutSeconds * 1000);
     total += outcome.seconds;
@@ -31,6 +33,7 @@ int runProveDomain(const ProveDomainOptions &options) {
     if (outcome.status == smt::ProofStatus::Unknown)
       llvm::outs() << "  (" << outcome.reason << ")";
     llvm::outs() << "\n";
+    llvm::outs().flush();
     if (outcome.status == smt::ProofStatus::Proven)
       ++proven;
     else

@@ -143,12 +143,12 @@ void someCommonBits(ScalarValue<Words> &a, ScalarValue<Words> &b, bool is64) {
 
 } // namespace branch
 
-/// The values of (dst, src) on the edge where `dst COND src` is `taken` (true) or not.
-/// Either result may be empty (scalarIsEmpty): then that edge cannot be taken.
+/// The refinement of (dst, src) by the edge, before the reduction relates the components
+/// (refineBranch below reduces; the proofs check the two steps separately).
 template <typename Words>
-std::pair<ScalarValue<Words>, ScalarValue<Words>> refineBranch(Condition condition, bool is64,
-                                                               bool taken, ScalarValue<Words> a,
-                                                               ScalarValue<Words> b) {
+std::pair<ScalarValue<Words>, ScalarValue<Words>>
+refineBranchUnreduced(Condition condition, bool is64, bool taken, ScalarValue<Words> a,
+                      ScalarValue<Words> b) {
   // The not-taken edge of a condition is the taken edge of its negation.
   if (!taken) {
     switch (condition) {
@@ -184,7 +184,7 @@ std::pair<ScalarValue<Words>, ScalarValue<Words>> refineBranch(Condition conditi
       break;
     case Condition::Set:
       branch::noCommonBits(a, b, is64);
-      return {scalarReduce(a), scalarReduce(b)};
+      return {a, b};
     }
   }
   auto onUnsigned = [&](auto refine, bool swap) {
@@ -252,7 +252,17 @@ std::pair<ScalarValue<Words>, ScalarValue<Words>> refineBranch(Condition conditi
     onSigned(lessOrEqual, true);
     break;
   }
-  return {scalarReduce(a), scalarReduce(b)};
+  return {a, b};
+}
+
+/// The values of (dst, src) on the edge where `dst COND src` is `taken` (true) or not.
+/// Either result may be empty (scalarIsEmpty): then that edge cannot be taken.
+template <typename Words>
+std::pair<ScalarValue<Words>, ScalarValue<Words>>
+refineBranch(Condition condition, bool is64, bool taken, const ScalarValue<Words> &a,
+             const ScalarValue<Words> &b) {
+  auto [refinedA, refinedB] = refineBranchUnreduced(condition, is64, taken, a, b);
+  return {scalarReduce(refinedA), scalarReduce(refinedB)};
 }
 
 } // namespace bpfcheck::absint

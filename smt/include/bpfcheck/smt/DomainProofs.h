@@ -13,8 +13,11 @@ namespace bpfcheck::smt {
 
 /// One claim: a Boolean term that must be valid (true for every assignment).
 struct DomainProof {
-  std::string name; ///< "scalar/alu64/add", "tnum/mul", …
+  std::string name; ///< "tnum/add", "width/div@32", "branch/jmp/jlt/taken", …
   std::function<z3::expr(z3::context &)> claim;
+  /// Beyond Z3 in minutes (32- and 64-bit multiplication and division circuits): run only
+  /// when asked (`prove-domain --all`); each has a narrower proof of the same template.
+  bool slow = false;
 };
 
 enum class ProofStatus { Proven, Refuted, Unknown };
