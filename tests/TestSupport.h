@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <string>
 #include <vector>
 
 namespace bpfcheck::test {
@@ -27,6 +28,17 @@ inline std::vector<std::byte> readFileBytes(const std::filesystem::path &path) {
   if (!chars.empty())
     std::memcpy(bytes.data(), chars.data(), chars.size());
   return bytes;
+}
+
+/// The object paths listed in a corpus.list (object TAB source per line).
+inline std::vector<std::string> corpusObjects(const std::string &listPath) {
+  std::vector<std::string> objects;
+  std::ifstream list(listPath);
+  std::string line;
+  while (std::getline(list, line))
+    if (auto tab = line.find('\t'); tab != std::string::npos)
+      objects.push_back(line.substr(0, tab));
+  return objects;
 }
 
 } // namespace bpfcheck::test

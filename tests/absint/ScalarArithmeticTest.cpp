@@ -2,6 +2,8 @@
 // registers, 4-bit sub-registers, the same template code as the real domain) and every
 // pair of their members, the concrete result of every 64- and 32-bit operation is a member
 // of the abstract result. The concrete semantics below follow RFC 9669.
+#include "SmallModel.h"
+
 #include "bpfcheck/absint/ScalarArithmetic.h"
 
 #include <doctest/doctest.h>
@@ -14,13 +16,10 @@ using namespace bpfcheck::absint;
 
 namespace {
 
-struct SmallWords {
-  using Word64 = BitWord<8>;
-  using Word32 = BitWord<4>;
-};
-using SmallScalar = ScalarValue<SmallWords>;
-using W8 = BitWord<8>;
-using W4 = BitWord<4>;
+using test::membersOf;
+using test::scalarOf;
+using test::SmallScalar;
+using test::W8;
 
 /// The ISA's meaning of one operation at one width (shift amounts masked to the width).
 template <typename Word> Word concrete(AluOp op, Word x, Word y) {
@@ -67,26 +66,7 @@ SmallScalar randomScalar(std::mt19937_64 &random) {
   const std::uint64_t base = random() % 256, spread = 1 + random() % (kind == 0 ? 4 : 256);
   for (int i = 0; i < count; ++i)
     values.push_back(W8(base + random() % spread));
-  SmallScalar s = SmallScalar::constant(values[0]);
-  for (W8 v : values) {
-    const SmallScalar c = SmallScalar::constant(v);
-    s.bits = tnumUnion(s.bits, c.bits);
-    s.unsigned64 = rangeJoin(s.unsigned64, c.unsigned64);
-    s.signed64 = rangeJoin(s.signed64, c.signed64);
-    s.unsigned32 = rangeJoin(s.unsigned32, c.unsigned32);
-    s.signed32 = rangeJoin(s.signed32, c.signed32);
-  }
-  if (kind == 3)
-    s = SmallScalar::unknown(W8(0));
-  return scalarReduce(s);
-}
-
-std::vector<W8> members(const SmallScalar &s) {
-  std::vector<W8> values;
-  for (std::uint64_t x = 0; x < 256; ++x)
-    if (scalarContains(s, W8(x)))
-      values.push_back(W8(x));
-  return values;
+  return kind == 3 ? SmallScalar::unknown(W8(0)) : scalarOf(values);
 }
 
 } // namespace
@@ -98,7 +78,7 @@ TEST_CASE("every ALU operation is sound on the small model, 64- and 32-bit") {
   std::size_t checks = 0, misses = 0;
   for (int sample = 0; sample < 3000; ++sample) {
     const SmallScalar a = randomScalar(random), b = randomScalar(random);
-    const auto xs = members(a), ys = members(b);
+    const auto xs = membersOf(a), ys = membersOf(b);
     REQUIRE(!xs.empty());
     REQUIRE(!ys.empty());
     for (AluOp op : ops)

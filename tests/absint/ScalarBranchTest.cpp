@@ -2,6 +2,8 @@
 // members that takes the edge survives the refinement (small model, same templates as the
 // real domain), impossible edges come out empty, and the refinements the kernel makes are
 // made.
+#include "SmallModel.h"
+
 #include "bpfcheck/absint/ScalarBranch.h"
 
 #include <doctest/doctest.h>
@@ -15,12 +17,10 @@ using namespace bpfcheck::absint;
 
 namespace {
 
-struct SmallWords {
-  using Word64 = BitWord<8>;
-  using Word32 = BitWord<4>;
-};
-using SmallScalar = ScalarValue<SmallWords>;
-using W8 = BitWord<8>;
+using test::membersOf;
+using test::randomSmallScalar;
+using test::SmallScalar;
+using test::W8;
 
 template <typename Word> bool holds(Condition condition, Word x, Word y) {
   switch (condition) {
@@ -54,28 +54,6 @@ bool concreteHolds(Condition condition, bool is64, W8 x, W8 y) {
   return is64 ? holds(condition, x, y) : holds(condition, lowHalf(x), lowHalf(y));
 }
 
-SmallScalar randomScalar(std::mt19937_64 &random) {
-  const std::uint64_t base = random() % 256, spread = 1 + random() % (random() % 2 ? 8 : 256);
-  SmallScalar s = SmallScalar::constant(W8(base));
-  for (int i = 0; i < 1 + int(random() % 5); ++i) {
-    const SmallScalar c = SmallScalar::constant(W8(base + random() % spread));
-    s.bits = tnumUnion(s.bits, c.bits);
-    s.unsigned64 = rangeJoin(s.unsigned64, c.unsigned64);
-    s.signed64 = rangeJoin(s.signed64, c.signed64);
-    s.unsigned32 = rangeJoin(s.unsigned32, c.unsigned32);
-    s.signed32 = rangeJoin(s.signed32, c.signed32);
-  }
-  return scalarReduce(s);
-}
-
-std::vector<W8> members(const SmallScalar &s) {
-  std::vector<W8> values;
-  for (std::uint64_t x = 0; x < 256; ++x)
-    if (scalarContains(s, W8(x)))
-      values.push_back(W8(x));
-  return values;
-}
-
 const Condition conditions[] = {Condition::Eq,  Condition::Ne,  Condition::Set, Condition::Gt,
                                 Condition::Ge,  Condition::Lt,  Condition::Le,  Condition::SGt,
                                 Condition::SGe, Condition::SLt, Condition::SLe};
@@ -86,8 +64,8 @@ TEST_CASE("refinement keeps every pair that takes the edge, and empties impossib
   std::mt19937_64 random(5);
   std::size_t checks = 0, lost = 0, emptyButPossible = 0, prunedEdges = 0;
   for (int sample = 0; sample < 3000; ++sample) {
-    const SmallScalar a = randomScalar(random), b = randomScalar(random);
-    const auto xs = members(a), ys = members(b);
+    const SmallScalar a = randomSmallScalar(random), b = randomSmallScalar(random);
+    const auto xs = membersOf(a), ys = membersOf(b);
     for (Condition condition : conditions)
       for (bool is64 : {true, false})
         for (bool taken : {true, false}) {

@@ -1,6 +1,8 @@
 // Sign extension, truncation and byte swaps on scalars: sound for every member (small
 // model for sign extension and truncation; random 64-bit scalars for byte swaps), exact
 // for constants, and as precise as the kernel where it keeps ranges.
+#include "SmallModel.h"
+
 #include "bpfcheck/absint/ScalarConversions.h"
 
 #include <doctest/doctest.h>
@@ -13,26 +15,9 @@ using namespace bpfcheck::absint;
 
 namespace {
 
-struct SmallWords {
-  using Word64 = BitWord<8>;
-  using Word32 = BitWord<4>;
-};
-using SmallScalar = ScalarValue<SmallWords>;
-using W8 = BitWord<8>;
-
-SmallScalar randomScalar(std::mt19937_64 &random) {
-  const std::uint64_t base = random() % 256, spread = 1 + random() % (random() % 2 ? 8 : 256);
-  SmallScalar s = SmallScalar::constant(W8(base));
-  for (int i = 0; i < 1 + int(random() % 5); ++i) {
-    const SmallScalar c = SmallScalar::constant(W8(base + random() % spread));
-    s.bits = tnumUnion(s.bits, c.bits);
-    s.unsigned64 = rangeJoin(s.unsigned64, c.unsigned64);
-    s.signed64 = rangeJoin(s.signed64, c.signed64);
-    s.unsigned32 = rangeJoin(s.unsigned32, c.unsigned32);
-    s.signed32 = rangeJoin(s.signed32, c.signed32);
-  }
-  return scalarReduce(s);
-}
+using test::randomSmallScalar;
+using test::SmallScalar;
+using test::W8;
 
 /// Sign-extends bit `bits - 1` of an N-bit word.
 template <unsigned N> BitWord<N> signExtendConcrete(BitWord<N> x, unsigned bits) {
@@ -47,7 +32,7 @@ TEST_CASE("sign extension and truncation keep every member (small model)") {
   std::mt19937_64 random(3);
   std::size_t checks = 0, lost = 0;
   for (int sample = 0; sample < 20000; ++sample) {
-    const SmallScalar a = randomScalar(random);
+    const SmallScalar a = randomSmallScalar(random);
     for (unsigned bits : {2u, 3u, 4u}) {
       const SmallScalar wide = scalarSignExtend(a, bits, true);
       const SmallScalar narrow = scalarSignExtend(a, std::min(bits, 3u), false);

@@ -7,6 +7,8 @@
 #include "bpfcheck/frontend/ObjectLoader.h"
 #include "bpfcheck/ir/Printer.h"
 
+#include "../TestSupport.h"
+
 #include <doctest/doctest.h>
 
 #include <fstream>
@@ -15,16 +17,6 @@
 using namespace bpfcheck;
 
 namespace {
-
-std::vector<std::string> corpusObjects() {
-  std::vector<std::string> objects;
-  std::ifstream list(BPFCHECK_CORPUS_LIST);
-  std::string line;
-  while (std::getline(list, line))
-    if (auto tab = line.find('\t'); tab != std::string::npos)
-      objects.push_back(line.substr(0, tab));
-  return objects;
-}
 
 bool spellableInAssembly(const Instruction &insn) {
   if (const auto *call = std::get_if<Call>(&insn))
@@ -38,7 +30,7 @@ bool spellableInAssembly(const Instruction &insn) {
 
 TEST_CASE("every printed corpus instruction assembles back to its bytes") {
   unsigned compared = 0;
-  for (const std::string &path : corpusObjects()) {
+  for (const std::string &path : test::corpusObjects(BPFCHECK_CORPUS_LIST)) {
     auto object = loadObjectFile(path, {});
     REQUIRE_MESSAGE(object, path);
     for (const Program &program : object->programs) {

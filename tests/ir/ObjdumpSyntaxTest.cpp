@@ -7,6 +7,8 @@
 #include "bpfcheck/ir/Decoder.h"
 #include "bpfcheck/ir/Printer.h"
 
+#include "../TestSupport.h"
+
 #include <doctest/doctest.h>
 
 #include <cstdio>
@@ -31,16 +33,6 @@ std::string runCommand(const std::string &command) {
   while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe.get()))
     output.append(buffer, n);
   return output;
-}
-
-std::vector<std::string> corpusObjects() {
-  std::vector<std::string> objects;
-  std::ifstream list(BPFCHECK_CORPUS_LIST);
-  std::string line;
-  while (std::getline(list, line))
-    if (auto tab = line.find('\t'); tab != std::string::npos)
-      objects.push_back(line.substr(0, tab));
-  return objects;
 }
 
 struct Comparison {
@@ -94,7 +86,7 @@ void compareWithObjdump(const std::string &object, const std::string &flags, Reg
 } // namespace
 
 TEST_CASE("the printer agrees with llvm-objdump-19 on every corpus instruction") {
-  const auto objects = corpusObjects();
+  const auto objects = test::corpusObjects(BPFCHECK_CORPUS_LIST);
   REQUIRE(objects.size() >= 80);
   for (const auto &[flags, style] : {std::pair{std::string(""), RegisterStyle::Plain},
                                      std::pair{std::string("--mcpu=v4"), RegisterStyle::Alu32}}) {
