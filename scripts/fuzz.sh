@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Runs each libFuzzer target for a bounded time (default 60 s) from a seed corpus made of
-# the built test corpus: whole objects for the ELF loader, their .text and program
-# sections for the decoder, their .BTF + .BTF.ext for the BTF/CO-RE target.
-# Crashes are saved under build/fuzz/crashes/ and fail the run.
-# Usage: scripts/fuzz.sh [SECONDS]
+# Runs each libFuzzer target from a seed corpus made of the built test corpus: whole objects
+# for the ELF loader, their .text and program sections for the decoder, their .BTF +
+# .BTF.ext for the BTF/CO-RE target. Runs are reproducible: a fixed seed, a fixed number of
+# executions per target, a fresh working corpus; SECONDS (default 60) caps each run.
+# Crashes are saved under build/fuzz/crashes/ and fail the run; a crash input belongs in
+# tests/fuzz/regressions/ once fixed.
+# Usage: scripts/fuzz.sh [SECONDS] [RUNS_SCALE]  (RUNS_SCALE multiplies the executions)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-60}
+scale=${2:-1}
 "$here/scripts/setup.sh"
 build="$here/build/fuzz"
 cmake -G Ninja -S "$here" -B "$build" -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 \
@@ -35,14 +38,17 @@ rm -f "$seeds/btf.tmp" "$seeds/ext.tmp"
 status=0
 for target in FuzzObjectLoader FuzzDecoder FuzzBtf; do
   case $target in
-    FuzzObjectLoader) seed=loader ;;
-    FuzzDecoder) seed=decoder ;;
-    FuzzBtf) seed=btf ;;
+    FuzzObjectLoader) seed=loader runs=150000 ;;
+    FuzzDecoder) seed=decoder runs=2000000 ;;
+    FuzzBtf) seed=btf runs=15000 ;;
   esac
+  runs=$((runs * scale))
   work="$build/work/$target"
+  rm -rf "$work"
   mkdir -p "$work"
-  echo "fuzz: $target for ${seconds}s from $(ls "$seeds/$seed" | wc -l) seeds"
-  if ! "$build/tests/fuzz/$target" -max_total_time="$seconds" -rss_limit_mb=4096 -timeout=10 \
+  echo "fuzz: $target, $runs executions (at most ${seconds}s) from $(ls "$seeds/$seed" | wc -l) seeds"
+  if ! "$build/tests/fuzz/$target" -seed=1 -runs="$runs" -max_total_time="$seconds" \
+      -rss_limit_mb=4096 -timeout=10 \
       -artifact_prefix="$build/crashes/$target-" -print_final_stats=1 "$work" "$seeds/$seed" \
       >"$build/$target.log" 2>&1; then
     echo "fuzz: $target FAILED; see $build/$target.log and $build/crashes/" >&2

@@ -98,6 +98,9 @@ Expected<bool> encodeValue(const btf *types, const KconfigExtern &ext, const std
     return true;
   }
   if (btf_is_int(type)) {
+    if (ext.size != 1 && ext.size != 2 && ext.size != 4 && ext.size != 8)
+      return Error(where + ": an integer of " + std::to_string(ext.size) +
+                   " bytes (expected 1, 2, 4 or 8)");
     errno = 0;
     char *end = nullptr;
     const bool isSigned = btf_int_encoding(type) & BTF_INT_SIGNED;

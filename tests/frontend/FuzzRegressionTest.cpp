@@ -23,6 +23,7 @@ namespace {
 /// The message a fixed crash must now produce (a fragment), by file name.
 const std::map<std::string, std::string> expectedErrors = {
     {"loader-huge-bss.o", "bytes is too large for a map value"},
+    {"loader-kconfig-wide-int.o", "expected 1, 2, 4 or 8"},
 };
 
 } // namespace
