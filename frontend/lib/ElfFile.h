@@ -52,7 +52,11 @@ public:
   const std::vector<ElfSection> &sections() const { return allSections; }
   const std::vector<ElfSymbol> &symbols() const { return allSymbols; }
   const ElfSection *findSection(std::string_view name) const;
-  const ElfSection &section(std::size_t index) const { return allSections[index]; }
+  /// The section at `index`, or nothing for reserved and out-of-range indices
+  /// (SHN_ABS, SHN_COMMON, …, which symbols may carry).
+  const ElfSection *sectionAt(std::size_t index) const {
+    return index < allSections.size() ? &allSections[index] : nullptr;
+  }
 
   /// The relocations that apply to section `target` (from its SHT_REL section), sorted by
   /// offset, each checked against the symbol table and the target's size.

@@ -237,9 +237,12 @@ Expected<LinkedProgram> ProgramLinker::link(std::size_t entrySection, const Func
             linked.relocations.push_back(
                 {RelocationKind::FunctionAddress, newSlot, (*callee)->name, ""});
           } else {
-            return Error(from + ": 64-bit load of '" + symbol.name + "' in section '" +
-                         elf.section(symbol.sectionIndex).name +
-                         "', which is neither a map, global data nor code");
+            const ElfSection *holder = elf.sectionAt(symbol.sectionIndex);
+            return Error(from + ": 64-bit load of '" + symbol.name + "' in " +
+                         (holder
+                              ? "section '" + holder->name + "'"
+                              : "reserved section index " + std::to_string(symbol.sectionIndex)) +
+                         ", which is neither a map, global data nor code");
           }
           linked.slots.push_back(insn);
           linked.origins.push_back({section, slot});
