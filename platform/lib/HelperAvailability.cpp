@@ -163,8 +163,10 @@ constexpr HelperId TracingBase[] = {
     H::ProbeWriteUser,
 };
 
-/// raw_tp_prog_func_proto: raw tracepoints, and under tracing_prog_func_proto.
-constexpr HelperId RawTracepoint[] = {
+/// Perf output, stacks and the attach cookie: all of raw_tp_prog_func_proto (raw
+/// tracepoints, and under tracing_prog_func_proto) and all of tp_prog_func_proto; part of
+/// kprobe_prog_func_proto and pe_prog_func_proto.
+constexpr HelperId TraceEventOutput[] = {
     H::PerfEventOutput,
     H::GetStackid,
     H::GetStack,
@@ -385,24 +387,13 @@ constexpr HelperId CgroupSockopt[] = {
 constexpr AttachType SetsockoptAttachTypes[] = {A::CgroupSetsockopt};
 
 /// kprobe_prog_func_proto (kprobes, uprobes, kprobe/uprobe multi and sessions).
-/// bpf_override_return needs CONFIG_BPF_KPROBE_OVERRIDE.
-constexpr HelperId Kprobe[] = {
-    H::PerfEventOutput, H::GetStackid, H::GetStack,
-    H::OverrideReturn,  H::GetFuncIp,  H::GetAttachCookie,
-};
+/// bpf_override_return needs CONFIG_BPF_KPROBE_OVERRIDE. The rest is TraceEventOutput.
+constexpr HelperId Kprobe[] = {H::OverrideReturn, H::GetFuncIp};
 
-/// tp_prog_func_proto.
-constexpr HelperId Tracepoint[] = {
-    H::PerfEventOutput,
-    H::GetStackid,
-    H::GetStack,
-    H::GetAttachCookie,
-};
-
-/// pe_prog_func_proto.
+/// pe_prog_func_proto; the rest is TraceEventOutput.
 constexpr HelperId PerfEvent[] = {
-    H::PerfEventOutput,   H::GetStackid,        H::GetStack,
-    H::PerfProgReadValue, H::ReadBranchRecords, H::GetAttachCookie,
+    H::PerfProgReadValue,
+    H::ReadBranchRecords,
 };
 
 /// tracing_prog_func_proto, the helpers that depend on the attach type.
@@ -521,13 +512,13 @@ constexpr HelperSet SkLookupSets[] = {SkLookup, SocketBase};
 constexpr HelperSet CgroupDeviceSets[] = {CgroupCommon, CgroupRetval, CgroupDevice};
 constexpr HelperSet CgroupSysctlSets[] = {CgroupCommon, CgroupRetval, CgroupSysctl};
 constexpr HelperSet CgroupSockoptSets[] = {CgroupCommon, CgroupRetval, CgroupSockopt};
-constexpr HelperSet KprobeSets[] = {Kprobe, TracingBase};
-constexpr HelperSet TracepointSets[] = {Tracepoint, TracingBase};
-constexpr HelperSet PerfEventSets[] = {PerfEvent, TracingBase};
-constexpr HelperSet RawTracepointSets[] = {RawTracepoint, TracingBase};
-constexpr HelperSet TracingSets[] = {TracingProgram, RawTracepoint, TracingBase};
-constexpr HelperSet LsmSets[] = {Lsm, TracingProgram, RawTracepoint, TracingBase};
-constexpr HelperSet SyscallSets[] = {Syscall, TracingProgram, RawTracepoint, TracingBase};
+constexpr HelperSet KprobeSets[] = {Kprobe, TraceEventOutput, TracingBase};
+constexpr HelperSet TracepointSets[] = {TraceEventOutput, TracingBase};
+constexpr HelperSet PerfEventSets[] = {PerfEvent, TraceEventOutput, TracingBase};
+constexpr HelperSet RawTracepointSets[] = {TraceEventOutput, TracingBase};
+constexpr HelperSet TracingSets[] = {TracingProgram, TraceEventOutput, TracingBase};
+constexpr HelperSet LsmSets[] = {Lsm, TracingProgram, TraceEventOutput, TracingBase};
+constexpr HelperSet SyscallSets[] = {Syscall, TracingProgram, TraceEventOutput, TracingBase};
 constexpr HelperSet StructOpsSets[] = {TcpCongestionOps};
 constexpr HelperSet LircMode2Sets[] = {LircMode2};
 
