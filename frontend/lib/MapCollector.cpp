@@ -26,6 +26,26 @@ const btf_type *skipModifiers(const btf *types, std::uint32_t &id) {
   return type;
 }
 
+/// The offset of a `struct bpf_spin_lock` member of a map value struct, if it has one (the
+/// kernel looks for it among the value's own members).
+std::optional<std::uint32_t> spinLockOffsetIn(const btf *types, std::uint32_t valueTypeId) {
+  std::uint32_t id = valueTypeId;
+  const btf_type *type = skipModifiers(types, id);
+  if (!type || !btf_is_struct(type))
+    return std::nullopt;
+  const btf_member *member = btf_members(type);
+  for (unsigned i = 0; i < btf_vlen(type); ++i, ++member) {
+    std::uint32_t memberId = member->type;
+    const btf_type *memberType = skipModifiers(types, memberId);
+    if (!memberType || !btf_is_struct(memberType))
+      continue;
+    const char *name = btf__name_by_offset(types, memberType->name_off);
+    if (name && std::string_view(name) == "bpf_spin_lock")
+      return btf_member_bit_offset(type, i) / 8;
+  }
+  return std::nullopt;
+}
+
 /// Parses BTF-defined map attributes from a struct type.
 class BtfMapParser {
 public:
@@ -130,6 +150,8 @@ public:
     if (map.type != 0 && !isKnownMapType(map.type))
       return Error(where + ": unknown map type " + std::to_string(map.type));
 
+    if (map.valueTypeId != 0)
+      map.spinLockOffset = spinLockOffsetIn(types, map.valueTypeId);
     const std::size_t index = object.maps.size();
     object.maps.push_back(map);
     if (valuesMemberOffset) {

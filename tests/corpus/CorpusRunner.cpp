@@ -4,17 +4,26 @@
 //   bpfcheck-corpus kernel LIST    every program's stated verdict (and message fragment)
 //                                  agrees with the running kernel's verifier, loading the
 //                                  program bpfcheck's frontend produced.
+//   bpfcheck-corpus verify LIST DIFFERENCES
+//                                  bpfcheck's verdict on every program equals the stated
+//                                  one, except the differences listed (with their reason) in
+//                                  DIFFERENCES; a listed difference that no longer occurs
+//                                  fails too, so that the list stays true.
 // The closing line reads "N passed, M failed, K skipped". The kernel check exits 77
 // (ctest: skipped) where bpf() is not permitted, saying so.
 #include "CorpusAnnotations.h"
 
 #include "../oracle/KernelOracle.h"
 
+#include "bpfcheck/driver/ObjectVerification.h"
 #include "bpfcheck/frontend/ObjectLoader.h"
 
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <map>
 #include <set>
+#include <sstream>
 #include <string>
 
 using namespace bpfcheck;
@@ -134,11 +143,107 @@ int checkKernel(const std::vector<corpus::CorpusFile> &files) {
   return tally.finish();
 }
 
+/// A documented difference between bpfcheck's verdict and the stated one.
+struct KnownDifference {
+  std::string verdict; ///< bpfcheck's verdict: accept, reject or too_complex
+  std::string reason;
+  bool seen = false;
+};
+
+/// Reads `source-suffix TAB program TAB verdict TAB reason` lines ('#' starts a comment).
+std::map<std::string, KnownDifference> readDifferences(const std::string &path) {
+  std::map<std::string, KnownDifference> differences;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#')
+      continue;
+    std::istringstream fields(line);
+    std::string source, program, verdict, reason;
+    std::getline(fields, source, '\t');
+    std::getline(fields, program, '\t');
+    std::getline(fields, verdict, '\t');
+    std::getline(fields, reason);
+    differences[source + ": " + program] = {verdict, reason, false};
+  }
+  return differences;
+}
+
+/// The difference listed for a program, matched by the end of its source path.
+KnownDifference *findDifference(std::map<std::string, KnownDifference> &differences,
+                                const std::string &source, const std::string &program) {
+  for (auto &[key, difference] : differences) {
+    const std::string suffix = key.substr(0, key.find(": "));
+    if (key.substr(key.find(": ") + 2) == program && source.size() >= suffix.size() &&
+        source.compare(source.size() - suffix.size(), suffix.size(), suffix) == 0)
+      return &difference;
+  }
+  return nullptr;
+}
+
+int checkVerifier(const std::vector<corpus::CorpusFile> &files,
+                  const std::string &differencesPath) {
+  auto differences = readDifferences(differencesPath);
+  Tally tally;
+  absint::VerifyOptions options;
+  for (const corpus::CorpusFile &file : files) {
+    auto object = loadObjectFile(file.object, {});
+    if (!object) {
+      tally.fail(file.source, object.error().message);
+      continue;
+    }
+    for (const driver::ProgramVerdict &verdict : driver::verifyObject(*object, options)) {
+      const std::string &name = verdict.program->name;
+      const std::string what = file.source + ": " + name;
+      const auto expectation = file.programs.find(name);
+      if (expectation == file.programs.end()) {
+        tally.fail(what, "no @expect line");
+        continue;
+      }
+      const std::string stated = expectation->second.accept ? "accept" : "reject";
+      const std::string ours(absint::nameOf(verdict.result.verdict));
+      const std::string message = verdict.result.diagnostics.empty()
+                                      ? std::string()
+                                      : verdict.result.diagnostics.front().message;
+      KnownDifference *known = findDifference(differences, file.source, name);
+      // The kernel's "too large" rejections are what bpfcheck calls too complex.
+      const std::string &fragment = expectation->second.messageFragment;
+      const bool complexity = fragment.find("too large") != std::string::npos ||
+                              fragment.find("too complex") != std::string::npos;
+      if (ours == stated || (ours == "too_complex" && stated == "reject" && complexity)) {
+        if (known)
+          tally.fail(what, "listed as a difference (" + known->verdict +
+                               "), but bpfcheck now agrees: remove the line");
+        else
+          tally.pass(what + " (" + ours + (message.empty() ? "" : ": " + message) + ")");
+        if (known)
+          known->seen = true;
+        continue;
+      }
+      if (known && known->verdict == ours) {
+        known->seen = true;
+        tally.pass(what + " (documented difference: bpfcheck says " + ours + ", stated " + stated +
+                   ": " + known->reason + ")");
+        continue;
+      }
+      tally.fail(what, "stated " + stated + ", bpfcheck says " + ours +
+                           (message.empty() ? "" : ": " + message));
+    }
+  }
+  for (const auto &[key, difference] : differences)
+    if (!difference.seen)
+      tally.fail(key, "listed in " + differencesPath + " but no such program was verified");
+  return tally.finish();
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
-  if (argc != 3 || (std::strcmp(argv[1], "frontend") != 0 && std::strcmp(argv[1], "kernel") != 0)) {
-    std::fprintf(stderr, "usage: bpfcheck-corpus frontend|kernel CORPUS_LIST\n");
+  const bool verifyMode = argc == 4 && std::strcmp(argv[1], "verify") == 0;
+  if (!verifyMode && (argc != 3 || (std::strcmp(argv[1], "frontend") != 0 &&
+                                    std::strcmp(argv[1], "kernel") != 0))) {
+    std::fprintf(stderr, "usage: bpfcheck-corpus frontend|kernel CORPUS_LIST\n"
+                         "       bpfcheck-corpus verify CORPUS_LIST DIFFERENCES\n");
     return 2;
   }
   const auto files = corpus::readCorpus(argv[2]);
@@ -146,5 +251,7 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "bpfcheck-corpus: %s lists no corpus objects\n", argv[2]);
     return 2;
   }
+  if (verifyMode)
+    return checkVerifier(files, argv[3]);
   return std::strcmp(argv[1], "frontend") == 0 ? checkFrontend(files) : checkKernel(files);
 }

@@ -2,9 +2,11 @@
 // (0 success, 1 some program rejected, 2 bad input or usage).
 #pragma once
 
+#include "bpfcheck/absint/Verifier.h"
 #include "bpfcheck/frontend/ObjectLoader.h"
 
 #include <string>
+#include <vector>
 
 namespace bpfcheck::tool {
 
@@ -21,6 +23,21 @@ struct DumpOptions {
 };
 
 int runDump(const DumpOptions &options);
+
+enum class OutputFormat { Text, Table, Json, Sarif };
+
+struct VerifyOptions {
+  std::vector<std::string> objectPaths;
+  std::string programName; ///< empty: every program
+  OutputFormat format = OutputFormat::Text;
+  bool unprivileged = false; ///< the rules for a loader without CAP_BPF / CAP_PERFMON
+  bool invariants = false;   ///< print the abstract state before each instruction
+  absint::Budgets budgets;
+  LoadOptions load;
+};
+
+/// Verifies every program; 1 if any is rejected or too complex.
+int runVerify(const VerifyOptions &options);
 
 struct ProveDomainOptions {
   std::string operatorFilter; ///< only proofs whose name contains this

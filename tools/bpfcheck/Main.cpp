@@ -19,6 +19,14 @@ const char *Overview = R"(bpfcheck - an offline, formally checked verifier for e
       interval flavours, their reduction, every ALU operation, every branch refinement,
       sign extension, byte swaps) is sound against the ISA's semantics, for all inputs.
 
+  bpfcheck verify OBJ... [-p PROG] [--format text|table|json|sarif] [--unprivileged]
+      Decide for every program of the object whether the kernel's verifier rules hold:
+      memory, pointer, reference and termination safety, helper calls checked against the
+      Linux 6.18 prototypes, context accesses against the program type's layout. Prints
+      accept / reject / too_complex per program; each rejection names file:line:col, the
+      instruction, the rule broken and the registers involved. Budgets: --max-insns,
+      --max-states, --timeout-ms, --max-memory-mb.
+
   bpfcheck dump OBJ [-p PROG] [--cfg dot]
       Show what bpfcheck reads from a BPF ELF object built by clang (-target bpf):
       its programs (section, program type, attach type, instruction count, functions),
@@ -39,6 +47,8 @@ cl::OptionCategory BpfcheckOptions("bpfcheck options");
 
 cl::SubCommand DumpCommand("dump", "Show an object's programs, maps, relocations and code");
 
+cl::SubCommand VerifyCommand("verify", "Verify every program of an object");
+
 cl::SubCommand ProveDomainCommand(
     "prove-domain", "Prove every abstract-domain operator sound with Z3, with the time each takes");
 cl::opt<std::string> OperatorFilter("op", cl::desc("Only proofs whose name contains NAME"),
@@ -55,9 +65,11 @@ cl::opt<bool> AllProofs("all",
 
 cl::opt<std::string> ObjectPath(cl::Positional, cl::desc("<object.o>"), cl::Required,
                                 cl::sub(DumpCommand), cl::cat(BpfcheckOptions));
+cl::list<std::string> VerifyObjects(cl::Positional, cl::desc("<object.o>..."), cl::OneOrMore,
+                                    cl::sub(VerifyCommand), cl::cat(BpfcheckOptions));
 cl::opt<std::string> ProgramName("p", cl::desc("Only the program with this name"),
                                  cl::value_desc("PROG"), cl::sub(DumpCommand),
-                                 cl::cat(BpfcheckOptions));
+                                 cl::sub(VerifyCommand), cl::cat(BpfcheckOptions));
 cl::alias ProgramNameLong("program", cl::aliasopt(ProgramName), cl::desc("Alias for -p"));
 cl::opt<std::string> CfgFormat("cfg", cl::desc("Print the control-flow graph (format: dot)"),
                                cl::value_desc("dot"), cl::sub(DumpCommand),
@@ -67,14 +79,39 @@ cl::opt<bool> Alu32("alu32",
                              "as llvm-objdump --mcpu=v3 does"),
                     cl::sub(DumpCommand), cl::cat(BpfcheckOptions));
 cl::opt<std::string> BtfPath("btf", cl::desc("Target kernel BTF for CO-RE and kfuncs"),
-                             cl::value_desc("FILE"), cl::sub(DumpCommand),
+                             cl::value_desc("FILE"), cl::sub(DumpCommand), cl::sub(VerifyCommand),
                              cl::cat(BpfcheckOptions));
 cl::opt<std::string> TypeName("type", cl::desc("Program type for every program (bpftool name)"),
-                              cl::value_desc("TYPE"), cl::sub(DumpCommand),
+                              cl::value_desc("TYPE"), cl::sub(DumpCommand), cl::sub(VerifyCommand),
                               cl::cat(BpfcheckOptions));
 cl::opt<std::string> AttachTypeName("attach-type", cl::desc("Expected attach type (bpftool name)"),
                                     cl::value_desc("TYPE"), cl::sub(DumpCommand),
-                                    cl::cat(BpfcheckOptions));
+                                    cl::sub(VerifyCommand), cl::cat(BpfcheckOptions));
+
+cl::opt<std::string> Format("format",
+                            cl::desc("Output format: text (default), table, json or sarif"),
+                            cl::value_desc("text|table|json|sarif"), cl::init("text"),
+                            cl::sub(VerifyCommand), cl::cat(BpfcheckOptions));
+cl::opt<bool> Unprivileged("unprivileged",
+                           cl::desc("Apply the rules for loaders without CAP_BPF and CAP_PERFMON"),
+                           cl::sub(VerifyCommand), cl::cat(BpfcheckOptions));
+cl::opt<bool> Invariants("invariants", cl::desc("Print the abstract state before each instruction"),
+                         cl::sub(VerifyCommand), cl::cat(BpfcheckOptions));
+cl::opt<std::uint64_t> MaxInsns("max-insns",
+                                cl::desc("Budget of instructions processed (default 1000000)"),
+                                cl::init(1'000'000), cl::sub(VerifyCommand),
+                                cl::cat(BpfcheckOptions));
+cl::opt<std::uint64_t> MaxStates("max-states", cl::desc("Budget of kept states (default 1000000)"),
+                                 cl::init(1'000'000), cl::sub(VerifyCommand),
+                                 cl::cat(BpfcheckOptions));
+cl::opt<std::uint64_t> TimeoutMs("timeout-ms",
+                                 cl::desc("Time budget per program in ms (default 60000)"),
+                                 cl::init(60'000), cl::sub(VerifyCommand),
+                                 cl::cat(BpfcheckOptions));
+cl::opt<std::uint64_t> MaxMemoryMb("max-memory-mb",
+                                   cl::desc("Memory budget for kept states in MiB (default 4096)"),
+                                   cl::init(4096), cl::sub(VerifyCommand),
+                                   cl::cat(BpfcheckOptions));
 
 int usageError(const std::string &message) {
   errs() << "bpfcheck: error: " << message << "\n";
@@ -121,5 +158,30 @@ int main(int argc, char **argv) {
       return usageError(*problem);
     return tool::runDump(options);
   }
-  return usageError("no command given; run 'bpfcheck --help' (commands: dump, prove-domain)");
+  if (VerifyCommand) {
+    tool::VerifyOptions options;
+    options.objectPaths = VerifyObjects;
+    options.programName = ProgramName;
+    if (Format == "text")
+      options.format = tool::OutputFormat::Text;
+    else if (Format == "table")
+      options.format = tool::OutputFormat::Table;
+    else if (Format == "json")
+      options.format = tool::OutputFormat::Json;
+    else if (Format == "sarif")
+      options.format = tool::OutputFormat::Sarif;
+    else
+      return usageError("unknown --format '" + Format + "' (supported: text, table, json, sarif)");
+    options.unprivileged = Unprivileged;
+    options.invariants = Invariants;
+    options.budgets.instructionsProcessed = MaxInsns;
+    options.budgets.states = MaxStates;
+    options.budgets.milliseconds = TimeoutMs;
+    options.budgets.memoryBytes = MaxMemoryMb << 20;
+    if (auto problem = readLoadOptions(options.load))
+      return usageError(*problem);
+    return tool::runVerify(options);
+  }
+  return usageError(
+      "no command given; run 'bpfcheck --help' (commands: verify, dump, prove-domain)");
 }

@@ -60,6 +60,8 @@ struct MapDefinition {
   std::vector<std::byte> initialData;
   /// The program may only read it (`.rodata`: BPF_F_RDONLY_PROG, frozen after load).
   bool readOnly = false;
+  /// Where the value's `struct bpf_spin_lock` member is, per BTF.
+  std::optional<std::uint32_t> spinLockOffset;
 };
 
 /// The kind of a relocation the frontend applied, for `dump` and the tests.

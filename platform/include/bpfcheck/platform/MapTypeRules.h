@@ -191,4 +191,13 @@ std::span<const MapType> mapTypesAcceptedBy(HelperId helper);
 /// map-type rules: struct_ops maps, and the types sleepable programs may use), or nothing.
 std::optional<std::string> checkMapUseInProgram(MapType map, ProgramType program, bool sleepable);
 
+/// What bpf_map_lookup_elem gives a program for a map type (the kernel's map_lookup_elem
+/// return type per map: a value, an inner map, a referenced socket).
+enum class LookupResult : std::uint8_t { Value, InnerMap, Socket };
+LookupResult lookupResultOf(MapType map);
+
+/// Whether a lookup with a constant key below max_entries cannot return NULL (Linux 6.18's
+/// can_elide_value_nullness: arrays whose elements always exist).
+bool lookupOfConstantKeyIsNeverNull(MapType map);
+
 } // namespace bpfcheck

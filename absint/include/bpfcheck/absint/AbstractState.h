@@ -1,0 +1,84 @@
+// The abstract machine state at one instruction on one explored path: the call stack of
+// frames (registers r0-r10 and the byte-granular stack of each), the references the
+// program holds, and the spin lock it holds. Also the inclusion test that lets the engine
+// prune a path whose state an already explored state covers.
+#pragma once
+
+#include "bpfcheck/absint/StackFrame.h"
+#include "bpfcheck/absint/Value.h"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace bpfcheck::absint {
+
+inline constexpr unsigned registerCount = 11;
+inline constexpr unsigned framePointer = 10;
+
+struct Frame {
+  std::array<RegisterValue, registerCount> registers;
+  StackFrame stack;
+  std::uint32_t function = 0; ///< index into ProgramCode::functions
+  /// Where the caller resumes (the instruction after the call); for callbacks the call of
+  /// the helper itself, which may call the callback again.
+  std::uint32_t returnTo = 0;
+  std::uint32_t callsite = 0; ///< the calling instruction
+  bool isCallback = false;
+};
+
+/// A reference the program acquired and must release (a socket, a ring buffer record, ...).
+struct AcquiredReference {
+  std::uint32_t id = 0;
+  std::uint32_t acquiredAt = 0; ///< instruction index of the acquiring call
+  RegionKind region = RegionKind::Socket;
+};
+
+/// The spin lock held: the map value it lives in, identified as the kernel does.
+struct HeldLock {
+  std::uint32_t map = 0;
+  std::uint32_t pointerId = 0; ///< the id of the map value pointer it was taken through
+  std::uint32_t lockedAt = 0;
+};
+
+struct AbstractState {
+  std::vector<Frame> frames; ///< frames[0] is the main program's
+  std::vector<AcquiredReference> references;
+  std::optional<HeldLock> lock;
+  /// How many times callbacks returned to their helper so far: states of different callback
+  /// iterations are not a loop of the program (the helper bounds them), only of the helper.
+  std::uint32_t callbackIterations = 0;
+
+  Frame &current() { return frames.back(); }
+  const Frame &current() const { return frames.back(); }
+  RegisterValue &reg(unsigned index) { return frames.back().registers[index]; }
+  const RegisterValue &reg(unsigned index) const { return frames.back().registers[index]; }
+
+  /// Calls `f(RegisterValue&)` on every register and every spilled register of every frame.
+  template <typename F> void forEachValue(F &&f) {
+    for (Frame &frame : frames) {
+      for (RegisterValue &value : frame.registers)
+        f(value);
+      for (StackSlot &slot : frame.stack.allSlots())
+        if (slot.spillSize != 0)
+          f(slot.spilled);
+    }
+  }
+  const AcquiredReference *findReference(std::uint32_t id) const;
+};
+
+/// Whether every concrete state `candidate` stands for is one `covering` stands for, with the
+/// identities of the two states in a consistent one-to-one correspondence (so that what
+/// `covering` knows about copies holds in `candidate` too). Registers of the innermost frame
+/// whose bit is clear in `liveInInnermostFrame` are not read again and are ignored.
+bool includes(const AbstractState &covering, const AbstractState &candidate,
+              std::uint16_t liveInInnermostFrame);
+
+/// A hash equal for states that include each other (identities are not hashed).
+std::uint64_t stateHash(const AbstractState &state);
+
+/// Whether every value of `inner` is a value of `outer`.
+bool includes(const Scalar &outer, const Scalar &inner);
+
+} // namespace bpfcheck::absint

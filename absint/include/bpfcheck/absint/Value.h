@@ -1,0 +1,97 @@
+// The abstract value of a register or spilled stack slot: uninitialised, a scalar (the
+// reduced tnum + interval product of ScalarValue.h, with an identity shared by copies), or
+// a pointer into a region with a fixed and a variable offset. Pointers carry the kernel's
+// bookkeeping: a nullness/packet identity, an acquired-reference id, the packet range
+// proven readable, the map or frame they point into.
+#pragma once
+
+#include "bpfcheck/absint/ScalarValue.h"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace bpfcheck::absint {
+
+enum class RegionKind : std::uint8_t {
+#define REGION(Name, kernelName, description, arithmetic) Name,
+#include "bpfcheck/absint/Regions.def"
+};
+
+/// The verifier log's name of the region ("pkt", "map_value").
+std::string_view kernelNameOf(RegionKind region);
+/// A plain description ("packet data").
+std::string_view descriptionOf(RegionKind region);
+/// Whether a scalar may be added to such a pointer.
+bool allowsArithmetic(RegionKind region);
+
+/// How far a BTF-typed kernel pointer may be trusted (PTR_TRUSTED / PTR_UNTRUSTED).
+enum class Trust : std::uint8_t { Plain, Trusted, Untrusted };
+
+Scalar unknownScalar();
+Scalar constantScalar(std::uint64_t value);
+/// A scalar known to fit in `bytes` bytes (a zero-extended load).
+Scalar scalarOfBytes(unsigned bytes);
+/// Whether the scalar is one known value.
+bool isConstant(const Scalar &s);
+/// The scalar with the values of `s` as signed 64-bit bounds, for messages.
+std::string describe(const Scalar &s);
+
+struct PointerValue {
+  RegionKind region = RegionKind::Context;
+  bool maybeNull = false;
+  bool readOnly = false; ///< MEM_RDONLY: the memory may not be written
+  Trust trust = Trust::Plain;
+  /// The offset from the region's start (for the stack: from the frame's top, negative),
+  /// split as the kernel does into a constant part and a variable part.
+  std::int64_t fixedOffset = 0;
+  Scalar variableOffset = constantScalar(0);
+  /// Copies of a pointer share `id`: a null check on one refines every copy; packet
+  /// pointers with the same id share their proven range.
+  std::uint32_t id = 0;
+  std::uint32_t referenceId = 0; ///< the acquired reference it holds (0: none)
+  std::uint32_t frame = 0;       ///< Stack: the frame's depth (0: main)
+  std::uint32_t map = 0;         ///< MapPointer, MapValue, MapKey: index into the maps
+  std::uint32_t size = 0;        ///< Memory, RingbufRecord, MapKey: accessible bytes
+  std::uint32_t packetRange = 0; ///< Packet: bytes proven inside the packet from id's origin
+  std::uint32_t function = 0;    ///< Function: instruction index of its entry
+  std::string_view btfType = {}; ///< BtfObject: the kernel struct ("task_struct")
+};
+
+enum class ValueKind : std::uint8_t { Uninitialized, Scalar, Pointer };
+
+struct RegisterValue {
+  ValueKind kind = ValueKind::Uninitialized;
+  Scalar scalar = unknownScalar();
+  std::uint32_t id = 0; ///< Scalar: copies share it, so a bound learnt on one holds for all
+  PointerValue pointer;
+
+  static RegisterValue uninitialized() { return {}; }
+  static RegisterValue ofScalar(const Scalar &s, std::uint32_t id = 0) {
+    RegisterValue v;
+    v.kind = ValueKind::Scalar;
+    v.scalar = s;
+    v.id = id;
+    return v;
+  }
+  static RegisterValue unknown() { return ofScalar(unknownScalar()); }
+  static RegisterValue constant(std::uint64_t value) { return ofScalar(constantScalar(value)); }
+  static RegisterValue ofPointer(const PointerValue &p) {
+    RegisterValue v;
+    v.kind = ValueKind::Pointer;
+    v.pointer = p;
+    return v;
+  }
+  bool isScalar() const { return kind == ValueKind::Scalar; }
+  bool isPointer() const { return kind == ValueKind::Pointer; }
+  bool isPointerTo(RegionKind region) const { return isPointer() && pointer.region == region; }
+  /// A scalar known to be 0 (the null pointer).
+  bool isNull() const;
+};
+
+/// The kernel's spelling of a register's type ("scalar", "map_value_or_null", "fp").
+std::string typeName(const RegisterValue &value);
+/// The kernel-log style description of a value ("pkt(id=0,off=14,r=14)", "scalar(umax=255)").
+std::string describe(const RegisterValue &value);
+
+} // namespace bpfcheck::absint

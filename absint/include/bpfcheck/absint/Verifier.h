@@ -1,0 +1,96 @@
+// The verifier's entry point: one program (its IR, type, maps and licence, as a loader holds
+// them before BPF_PROG_LOAD) in, a verdict out: accepted, rejected with a diagnostic, or too
+// complex for the budgets given, with the cost of reaching it.
+#pragma once
+
+#include "bpfcheck/absint/Diagnostic.h"
+#include "bpfcheck/ir/Program.h"
+#include "bpfcheck/platform/ContextLayout.h"
+#include "bpfcheck/platform/Types.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bpfcheck::absint {
+
+/// A map as the program sees it (what BPF_MAP_CREATE was or will be given).
+struct MapDescriptor {
+  std::string name;
+  MapType type = MapType::Unspec;
+  std::uint32_t keySize = 0;
+  std::uint32_t valueSize = 0;
+  std::uint32_t maxEntries = 0;
+  std::uint32_t flags = 0;
+  /// Programs may only read it (frozen `.rodata`, BPF_F_RDONLY_PROG).
+  bool readOnly = false;
+  /// Programs may only write it (BPF_F_WRONLY_PROG).
+  bool writeOnly = false;
+  /// Map-in-map: the index of the inner map's template in the same list.
+  std::optional<std::uint32_t> innerMap;
+  /// The value of a frozen read-only map (for constant-string arguments); empty if unknown.
+  std::vector<std::byte> frozenValue;
+  /// Where the value's `struct bpf_spin_lock` is, from BTF.
+  std::optional<std::uint32_t> spinLockOffset;
+};
+
+/// Everything the verifier needs to know about one program.
+struct ProgramInput {
+  std::string name;
+  const ProgramCode *code = nullptr;
+  ProgramType type = ProgramType::Unspec;
+  std::optional<AttachType> attach;
+  bool gplCompatible = false;
+  bool sleepable = false;
+  /// Indexed by the map index of ld_imm64 (ImmediateKind::MapIndex / MapIndexValue).
+  std::vector<MapDescriptor> maps;
+  /// Tracing programs: the attach target's arguments from BTF.
+  std::optional<BtfArguments> btfArguments;
+  TargetReturn targetReturn = TargetReturn::Value;
+  /// Why the code could not be decoded or linked; non-empty: rejected with this message.
+  std::string malformed;
+};
+
+/// Limits on the analysis; reaching one gives the verdict "too complex".
+struct Budgets {
+  std::uint64_t instructionsProcessed = 1'000'000; ///< the kernel's BPF_COMPLEXITY_LIMIT_INSNS
+  std::uint64_t states = 1'000'000;                ///< states kept for pruning
+  std::uint64_t milliseconds = 60'000;
+  std::uint64_t memoryBytes = std::uint64_t(4) << 30;
+};
+
+struct VerifyOptions {
+  /// The rules for a loader holding CAP_BPF and CAP_PERFMON (root); false: unprivileged.
+  bool privileged = true;
+  Budgets budgets;
+  /// Record the abstract state before each instruction (the join over the explored paths).
+  bool recordInvariants = false;
+};
+
+enum class Verdict : std::uint8_t { Accept, Reject, TooComplex };
+std::string_view nameOf(Verdict verdict); ///< "accept", "reject", "too_complex"
+
+struct VerifyStats {
+  std::uint32_t instructions = 0;          ///< slots, as the kernel counts them
+  std::uint64_t instructionsProcessed = 0; ///< instructions analysed over all paths
+  std::uint64_t states = 0;                ///< states kept for pruning
+  std::uint64_t prunedPaths = 0;
+  std::uint64_t timeMicroseconds = 0;
+  std::uint64_t peakStateBytes = 0; ///< memory held by kept and pending states
+  std::uint32_t maxStackDepth = 0;  ///< the deepest call chain's combined stack
+};
+
+struct VerifyResult {
+  Verdict verdict = Verdict::Accept;
+  std::vector<Diagnostic> diagnostics;
+  VerifyStats stats;
+  /// With recordInvariants: per instruction, the registers' values before it (empty where
+  /// no path reached it).
+  std::vector<std::vector<std::string>> invariants;
+};
+
+VerifyResult verify(const ProgramInput &input, const VerifyOptions &options = {});
+
+} // namespace bpfcheck::absint

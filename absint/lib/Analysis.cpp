@@ -1,0 +1,140 @@
+// The instruction dispatcher and the small checks every transfer function shares.
+
+#include "Analysis.h"
+
+#include <algorithm>
+
+namespace bpfcheck::absint::detail {
+
+Analysis::Analysis(const ProgramInput &input, const VerifyOptions &options)
+    : input(input), options(options), stackDepth(input.code->functions.size(), 0) {}
+
+AbstractState Analysis::initialState() {
+  AbstractState state;
+  Frame main;
+  PointerValue context;
+  context.region = RegionKind::Context;
+  main.registers[1] = RegisterValue::ofPointer(context);
+  PointerValue stack;
+  stack.region = RegionKind::Stack;
+  main.registers[framePointer] = RegisterValue::ofPointer(stack);
+  state.frames.push_back(std::move(main));
+  return state;
+}
+
+Diagnostic Analysis::violation(Rule rule, std::string message, const AbstractState &state,
+                               std::initializer_list<unsigned> registers) const {
+  Diagnostic diagnostic;
+  diagnostic.rule = rule;
+  diagnostic.message = std::move(message);
+  for (unsigned r : registers)
+    diagnostic.registers.push_back("r" + std::to_string(r) + " = " + describe(state.reg(r)));
+  return diagnostic;
+}
+
+Check Analysis::readable(const AbstractState &state, unsigned reg) const {
+  if (state.reg(reg).kind != ValueKind::Uninitialized)
+    return std::nullopt;
+  return violation(Rule::UninitializedRegister,
+                   "R" + std::to_string(reg) + " !read_ok: r" + std::to_string(reg) +
+                       " is read before anything was written to it",
+                   state);
+}
+
+Check Analysis::writable(unsigned reg) const {
+  if (reg != framePointer)
+    return std::nullopt;
+  Diagnostic diagnostic;
+  diagnostic.rule = Rule::FramePointerWrite;
+  diagnostic.message = "frame pointer is read only: r10 may not be written";
+  return diagnostic;
+}
+
+RegisterValue Analysis::operandValue(const AbstractState &state, const Operand &operand) const {
+  if (const Reg *reg = std::get_if<Reg>(&operand))
+    return state.reg(reg->index);
+  const auto imm = static_cast<std::int64_t>(std::get<Imm>(operand).value);
+  return RegisterValue::constant(static_cast<std::uint64_t>(imm));
+}
+
+void Analysis::invalidatePacketPointers(AbstractState &state) {
+  state.forEachValue([&](RegisterValue &value) {
+    if (value.isPointer() && (value.pointer.region == RegionKind::Packet ||
+                              value.pointer.region == RegionKind::PacketMeta ||
+                              value.pointer.region == RegionKind::PacketEnd))
+      value = options.privileged ? RegisterValue::unknown() : RegisterValue::uninitialized();
+  });
+}
+
+void Analysis::touchStack(const AbstractState &state, std::uint32_t frame, std::int64_t offset) {
+  // The bytes belong to the function running in that frame.
+  std::uint32_t &depth = stackDepth[state.frames[frame].function];
+  depth = std::max(depth, static_cast<std::uint32_t>(-offset));
+}
+
+std::uint32_t chargedStackDepth(std::uint32_t depth) {
+  return (depth + 15) / 16 * 16;
+}
+
+StepOutcome Analysis::step(AbstractState state, std::uint32_t index) {
+  currentIndex = index;
+  const PlacedInstruction &placed = instruction(index);
+  StepOutcome outcome;
+  auto simple = [&](Check failed) {
+    if (failed)
+      outcome.violation = std::move(failed);
+    else
+      outcome.successors.push_back({std::move(state), index + 1});
+    return std::move(outcome);
+  };
+  auto jumpTarget = [&](std::int64_t offset) {
+    return input.code->indexOfPc(static_cast<std::uint32_t>(placed.pc + 1 + offset));
+  };
+  return std::visit(
+      [&](const auto &insn) -> StepOutcome {
+        using T = std::decay_t<decltype(insn)>;
+        if constexpr (std::is_same_v<T, Alu>) {
+          return simple(executeAlu(state, insn));
+        } else if constexpr (std::is_same_v<T, Move>) {
+          return simple(executeMove(state, insn));
+        } else if constexpr (std::is_same_v<T, ByteSwap>) {
+          return simple(executeByteSwap(state, insn));
+        } else if constexpr (std::is_same_v<T, LoadImmediate64>) {
+          return simple(executeLoadImmediate(state, insn));
+        } else if constexpr (std::is_same_v<T, Load>) {
+          return simple(executeLoad(state, insn));
+        } else if constexpr (std::is_same_v<T, Store>) {
+          return simple(executeStore(state, insn));
+        } else if constexpr (std::is_same_v<T, Atomic>) {
+          return simple(executeAtomic(state, insn));
+        } else if constexpr (std::is_same_v<T, LoadPacket>) {
+          return simple(executeLoadPacket(state, insn));
+        } else if constexpr (std::is_same_v<T, Jump>) {
+          outcome.successors.push_back({std::move(state), *jumpTarget(insn.offset)});
+          return std::move(outcome);
+        } else if constexpr (std::is_same_v<T, MayGoto>) {
+          outcome.successors.push_back({state, *jumpTarget(insn.offset)});
+          outcome.successors.push_back({std::move(state), index + 1});
+          return std::move(outcome);
+        } else if constexpr (std::is_same_v<T, ConditionalJump>) {
+          return executeBranch(std::move(state), insn, index);
+        } else if constexpr (std::is_same_v<T, Call>) {
+          return executeCall(std::move(state), insn, index);
+        } else if constexpr (std::is_same_v<T, Exit>) {
+          return executeExit(std::move(state), index);
+        } else if constexpr (std::is_same_v<T, AddressSpaceCast>) {
+          outcome.violation =
+              violation(Rule::Unsupported,
+                        "arena address-space casts are not checked by bpfcheck yet", state);
+          return std::move(outcome);
+        } else {
+          static_assert(std::is_same_v<T, CallIndirect>);
+          outcome.violation = violation(
+              Rule::Unsupported, "indirect calls (callx) are not checked by bpfcheck yet", state);
+          return std::move(outcome);
+        }
+      },
+      placed.insn);
+}
+
+} // namespace bpfcheck::absint::detail

@@ -1,0 +1,128 @@
+// The transfer functions of the abstract interpreter, shared by the engine (Engine.cpp) and
+// the per-instruction-kind files: one Analysis per verified program, holding the input, the
+// options and the identities handed out so far. Private to absint.
+#pragma once
+
+#include "bpfcheck/absint/AbstractState.h"
+#include "bpfcheck/absint/Verifier.h"
+#include "bpfcheck/platform/Helpers.h"
+
+#include <array>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bpfcheck::absint::detail {
+
+/// A state and the instruction it continues at.
+struct Successor {
+  AbstractState state;
+  std::uint32_t index = 0;
+};
+
+/// What executing one instruction gives: the states that follow (none at a program exit or
+/// on an impossible edge), or the rule it breaks.
+struct StepOutcome {
+  std::vector<Successor> successors;
+  std::optional<Diagnostic> violation;
+};
+
+/// A violation, or nothing when the check passed.
+using Check = std::optional<Diagnostic>;
+
+enum class AccessKind : std::uint8_t { Read, Write };
+
+/// What checking a helper call's arguments learnt, for computing its result.
+struct HelperCallFacts {
+  std::optional<std::uint32_t> map;         ///< the map argument's index
+  std::optional<std::uint64_t> constantKey; ///< a 4-byte key known on the stack
+  std::optional<std::uint32_t> callback;    ///< entry of the callback argument
+  std::array<Scalar, 6> arguments{};        ///< scalar arguments by register (1-5)
+  std::uint32_t releasedReference = 0;      ///< reference released by the call
+  std::uint32_t argumentReference = 0;      ///< reference of a pointer argument
+  std::uint32_t lockPointerId = 0;          ///< bpf_spin_lock's map value identity
+};
+
+class Analysis {
+public:
+  Analysis(const ProgramInput &input, const VerifyOptions &options);
+
+  AbstractState initialState();
+  StepOutcome step(AbstractState state, std::uint32_t index);
+
+  const ProgramInput &input;
+  const VerifyOptions &options;
+  /// Per function: the deepest stack byte any path touched.
+  std::vector<std::uint32_t> stackDepth;
+
+  // --- shared by the transfer files ------------------------------------------------------
+  std::uint32_t freshId() { return ++lastId; }
+  const PlacedInstruction &instruction(std::uint32_t index) const {
+    return input.code->instructions[index];
+  }
+  /// A diagnostic for the current instruction, showing the registers named.
+  Diagnostic violation(Rule rule, std::string message, const AbstractState &state,
+                       std::initializer_list<unsigned> registers = {}) const;
+  Check readable(const AbstractState &state, unsigned reg) const;
+  Check writable(unsigned reg) const;
+  /// The value of a register or an immediate (sign-extended).
+  RegisterValue operandValue(const AbstractState &state, const Operand &operand) const;
+
+  /// Checks `size` bytes at `base + offset` for a load or store through register `base`;
+  /// for loads, puts what is read in `loaded`.
+  Check checkMemoryAccess(AbstractState &state, unsigned base, std::int64_t offset, unsigned size,
+                          AccessKind kind, const RegisterValue *stored, RegisterValue *loaded,
+                          bool signExtend);
+  /// Checks that a helper may read (or write) `[offset, offset + size)` of the memory
+  /// register `reg` points to, with the variable part of `size` in sizeRange; for writes,
+  /// marks the bytes written.
+  Check checkHelperMemory(AbstractState &state, unsigned reg, std::uint64_t minimumSize,
+                          std::uint64_t maximumSize, AccessKind kind, const char *argument);
+
+  /// Every register or spill whose identity is `id` gets `update` applied.
+  template <typename F> void forEachWithId(AbstractState &state, std::uint32_t id, F &&update) {
+    state.forEachValue([&](RegisterValue &value) {
+      if (value.isPointer() ? value.pointer.id == id : value.isScalar() && value.id == id)
+        update(value);
+    });
+  }
+  /// After a helper that may move packet data: packet pointers are unknown scalars.
+  void invalidatePacketPointers(AbstractState &state);
+  /// Records that the stack of frame `frame` was touched down to `offset`.
+  void touchStack(const AbstractState &state, std::uint32_t frame, std::int64_t offset);
+
+private:
+  Check executeAlu(AbstractState &state, const Alu &alu);
+  Check executeMove(AbstractState &state, const Move &move);
+  Check executeByteSwap(AbstractState &state, const ByteSwap &swap);
+  Check executeLoadImmediate(AbstractState &state, const LoadImmediate64 &load);
+  Check executeLoad(AbstractState &state, const Load &load);
+  Check executeStore(AbstractState &state, const Store &store);
+  Check executeAtomic(AbstractState &state, const Atomic &atomic);
+  Check executeLoadPacket(AbstractState &state, const LoadPacket &load);
+  StepOutcome executeBranch(AbstractState state, const ConditionalJump &jump, std::uint32_t index);
+  StepOutcome executeCall(AbstractState state, const Call &call, std::uint32_t index);
+  StepOutcome executeHelper(AbstractState state, const Call &call, std::uint32_t index);
+  StepOutcome executeLocalCall(AbstractState state, std::uint32_t target, std::uint32_t index);
+  StepOutcome executeExit(AbstractState state, std::uint32_t index);
+
+  Check pointerArithmetic(AbstractState &state, const Alu &alu);
+  Check checkContextAccess(AbstractState &state, unsigned base, std::int64_t offset, unsigned size,
+                           AccessKind kind, RegisterValue *loaded, bool signExtend);
+  Check checkReturnValue(const AbstractState &state) const;
+  Check checkHelperArguments(AbstractState &state, const HelperPrototype &helper,
+                             HelperCallFacts &facts);
+  Check checkHelperArgument(AbstractState &state, const HelperPrototype &helper, unsigned reg,
+                            HelperCallFacts &facts);
+  RegisterValue helperResult(AbstractState &state, const HelperPrototype &helper,
+                             const HelperCallFacts &facts, std::uint32_t index);
+
+  std::uint32_t lastId = 0;
+  std::uint32_t currentIndex = 0;
+};
+
+/// The stack depth the kernel charges a function (rounded up as the JIT does).
+std::uint32_t chargedStackDepth(std::uint32_t depth);
+
+} // namespace bpfcheck::absint::detail

@@ -1,0 +1,195 @@
+// Conditional jumps: each edge refines the operands (and every copy of them), null checks
+// settle or-null pointers, comparisons with packet_end prove packet ranges, and an edge the
+// operands make impossible is not followed.
+
+#include "Analysis.h"
+
+#include "bpfcheck/absint/ScalarBranch.h"
+
+#include <algorithm>
+
+namespace bpfcheck::absint::detail {
+
+namespace {
+
+/// The condition with its operands swapped (a < b  <=>  b > a).
+Condition swapped(Condition condition) {
+  switch (condition) {
+  case Condition::Gt:
+    return Condition::Lt;
+  case Condition::Ge:
+    return Condition::Le;
+  case Condition::Lt:
+    return Condition::Gt;
+  case Condition::Le:
+    return Condition::Ge;
+  case Condition::SGt:
+    return Condition::SLt;
+  case Condition::SGe:
+    return Condition::SLe;
+  case Condition::SLt:
+    return Condition::SGt;
+  case Condition::SLe:
+    return Condition::SGe;
+  default:
+    return condition;
+  }
+}
+
+/// For `lower COND upper` holding (taken) or not: how many bytes past `lower` are proven
+/// below `upper` (0: `lower <= upper`, 1: `lower < upper`), or nothing if the edge proves
+/// no such bound.
+std::optional<unsigned> provenGap(Condition condition, bool holds) {
+  switch (condition) {
+  case Condition::Gt: // lower > upper; false: lower <= upper
+    return holds ? std::nullopt : std::optional<unsigned>(0);
+  case Condition::Ge: // false: lower < upper
+    return holds ? std::nullopt : std::optional<unsigned>(1);
+  case Condition::Lt:
+    return holds ? std::optional<unsigned>(1) : std::nullopt;
+  case Condition::Le:
+    return holds ? std::optional<unsigned>(0) : std::nullopt;
+  default:
+    return std::nullopt;
+  }
+}
+
+/// Maximum packet offset the kernel tracks (MAX_PACKET_OFF).
+constexpr std::uint64_t maximumPacketOffset = 0xffff;
+
+} // namespace
+
+StepOutcome Analysis::executeBranch(AbstractState state, const ConditionalJump &jump,
+                                    std::uint32_t index) {
+  StepOutcome outcome;
+  const unsigned dst = jump.dst.index;
+  if (auto failed = readable(state, dst)) {
+    outcome.violation = failed;
+    return outcome;
+  }
+  const Reg *srcReg = std::get_if<Reg>(&jump.src);
+  if (srcReg)
+    if (auto failed = readable(state, srcReg->index)) {
+      outcome.violation = failed;
+      return outcome;
+    }
+  const std::uint32_t pc = instruction(index).pc;
+  const auto takenIndex = input.code->indexOfPc(pc + 1 + jump.offset);
+  const std::uint32_t fallIndex = index + 1;
+  RegisterValue left = state.reg(dst);
+  RegisterValue right = operandValue(state, jump.src);
+  if (!jump.is64 && std::holds_alternative<Imm>(jump.src))
+    right = RegisterValue::constant(static_cast<std::uint32_t>(std::get<Imm>(jump.src).value));
+
+  auto follow = [&](AbstractState edgeState, bool taken) {
+    outcome.successors.push_back({std::move(edgeState), taken ? *takenIndex : fallIndex});
+  };
+
+  // Two scalars: refine both operands, and their copies, on each edge.
+  if (left.isScalar() && right.isScalar()) {
+    for (bool taken : {true, false}) {
+      auto [refinedLeft, refinedRight] =
+          refineBranch(jump.condition, jump.is64, taken, left.scalar, right.scalar);
+      if (scalarIsEmpty(refinedLeft) || scalarIsEmpty(refinedRight))
+        continue;
+      AbstractState edge = taken ? AbstractState(state) : std::move(state);
+      auto update = [&](unsigned reg, std::uint32_t id, const Scalar &refined) {
+        if (id != 0)
+          forEachWithId(edge, id, [&](RegisterValue &value) { value.scalar = refined; });
+        edge.reg(reg).scalar = refined;
+      };
+      update(dst, left.id, refinedLeft);
+      if (srcReg)
+        update(srcReg->index, right.id, refinedRight);
+      follow(std::move(edge), taken);
+    }
+    return outcome;
+  }
+
+  if (!options.privileged) {
+    const bool packetCompare = left.isPointer() && right.isPointer();
+    const bool nullCheck =
+        (left.isPointer() && right.isNull()) || (right.isPointer() && left.isNull());
+    if (!packetCompare && !nullCheck) {
+      outcome.violation = violation(Rule::PointerLeak,
+                                    "r" +
+                                        std::to_string(left.isPointer() ? dst
+                                                       : srcReg         ? srcReg->index
+                                                                        : dst) +
+                                        " pointer comparison prohibited",
+                                    state, {dst});
+      return outcome;
+    }
+  }
+
+  // A pointer against NULL.
+  const bool equality = jump.condition == Condition::Eq || jump.condition == Condition::Ne;
+  if ((left.isPointer() && right.isNull()) || (right.isPointer() && left.isNull())) {
+    const PointerValue pointer = left.isPointer() ? left.pointer : right.pointer;
+    if (equality && !pointer.maybeNull) {
+      // A pointer that is known not to be NULL: only one edge.
+      follow(std::move(state), jump.condition == Condition::Ne);
+      return outcome;
+    }
+    if (equality && jump.is64 && pointer.maybeNull) {
+      for (bool isNull : {true, false}) {
+        AbstractState edge = isNull ? AbstractState(state) : std::move(state);
+        forEachWithId(edge, pointer.id, [&](RegisterValue &value) {
+          if (!value.isPointer())
+            return;
+          if (isNull)
+            value = RegisterValue::constant(0);
+          else
+            value.pointer.maybeNull = false;
+        });
+        if (isNull && pointer.referenceId != 0)
+          std::erase_if(edge.references, [&](const AcquiredReference &reference) {
+            return reference.id == pointer.referenceId;
+          });
+        const bool taken = (jump.condition == Condition::Eq) == isNull;
+        follow(std::move(edge), taken);
+      }
+      return outcome;
+    }
+  }
+
+  // Packet pointers against packet_end (or metadata pointers against packet data).
+  if (left.isPointer() && right.isPointer() && jump.is64) {
+    const bool leftLower = (left.pointer.region == RegionKind::Packet &&
+                            right.pointer.region == RegionKind::PacketEnd) ||
+                           (left.pointer.region == RegionKind::PacketMeta &&
+                            right.pointer.region == RegionKind::Packet);
+    const bool rightLower = (right.pointer.region == RegionKind::Packet &&
+                             left.pointer.region == RegionKind::PacketEnd) ||
+                            (right.pointer.region == RegionKind::PacketMeta &&
+                             left.pointer.region == RegionKind::Packet);
+    if (leftLower || rightLower) {
+      const PointerValue lower = leftLower ? left.pointer : right.pointer;
+      const Condition condition = leftLower ? jump.condition : swapped(jump.condition);
+      for (bool taken : {true, false}) {
+        AbstractState edge = taken ? AbstractState(state) : std::move(state);
+        const auto gap = provenGap(condition, taken);
+        const std::uint64_t reach = lower.variableOffset.unsigned64.maximum.bits +
+                                    static_cast<std::uint64_t>(lower.fixedOffset);
+        if (gap && lower.fixedOffset >= 0 && !(lower.fixedOffset == 0 && *gap == 0) &&
+            lower.variableOffset.unsigned64.maximum.bits <= maximumPacketOffset &&
+            reach <= maximumPacketOffset) {
+          const auto range = static_cast<std::uint32_t>(lower.fixedOffset + *gap);
+          edge.forEachValue([&](RegisterValue &value) {
+            if (value.isPointerTo(lower.region) && value.pointer.id == lower.id)
+              value.pointer.packetRange = std::max(value.pointer.packetRange, range);
+          });
+        }
+        follow(std::move(edge), taken);
+      }
+      return outcome;
+    }
+  }
+
+  // Any other comparison involving a pointer: nothing is learnt.
+  follow(state, true);
+  follow(std::move(state), false);
+  return outcome;
+}
+
+} // namespace bpfcheck::absint::detail

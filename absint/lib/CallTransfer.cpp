@@ -1,0 +1,192 @@
+// Calls and returns: helpers through the prototype and availability tables (check_helper_call),
+// bpf-to-bpf calls with a new frame, callbacks, and the checks at every exit (return value,
+// references, locks).
+
+#include "Analysis.h"
+
+#include "bpfcheck/platform/Callbacks.h"
+#include "bpfcheck/platform/HelperAvailability.h"
+
+#include <algorithm>
+
+namespace bpfcheck::absint::detail {
+
+namespace {
+
+constexpr std::size_t maximumFrames = 8; // MAX_CALL_FRAMES
+
+} // namespace
+
+StepOutcome Analysis::executeCall(AbstractState state, const Call &call, std::uint32_t index) {
+  switch (call.kind) {
+  case Call::Kind::Helper:
+    return executeHelper(std::move(state), call, index);
+  case Call::Kind::Local: {
+    const std::uint32_t pc = instruction(index).pc;
+    const auto target = input.code->indexOfPc(
+        static_cast<std::uint32_t>(static_cast<std::int64_t>(pc) + call.imm + 1));
+    if (!target) {
+      StepOutcome outcome;
+      outcome.violation =
+          violation(Rule::MalformedProgram, "call target is not an instruction", state);
+      return outcome;
+    }
+    return executeLocalCall(std::move(state), *target, index);
+  }
+  case Call::Kind::Kfunc:
+    break;
+  }
+  StepOutcome outcome;
+  outcome.violation =
+      violation(Rule::Unsupported,
+                "calls of kernel functions (kfuncs) are not checked by bpfcheck yet", state);
+  return outcome;
+}
+
+StepOutcome Analysis::executeLocalCall(AbstractState state, std::uint32_t target,
+                                       std::uint32_t index) {
+  StepOutcome outcome;
+  if (state.lock) {
+    outcome.violation =
+        violation(Rule::Lock, "function calls are not allowed while holding a lock", state);
+    return outcome;
+  }
+  if (state.frames.size() >= maximumFrames) {
+    outcome.violation = violation(Rule::InvalidCall,
+                                  "the call stack of " + std::to_string(state.frames.size() + 1) +
+                                      " frames is too deep (at most 8)",
+                                  state);
+    return outcome;
+  }
+  const auto &functions = input.code->functions;
+  std::uint32_t function = 0;
+  for (std::uint32_t f = 0; f < functions.size(); ++f)
+    if (functions[f].firstInstruction == target)
+      function = f;
+  for (const Frame &frame : state.frames)
+    if (frame.function == function) {
+      outcome.violation =
+          violation(Rule::InvalidCall, "recursive call of " + functions[function].name, state);
+      return outcome;
+    }
+  Frame callee;
+  callee.function = function;
+  callee.returnTo = index + 1;
+  callee.callsite = index;
+  for (unsigned r = 1; r <= 5; ++r)
+    callee.registers[r] = state.reg(r);
+  PointerValue stackPointer;
+  stackPointer.region = RegionKind::Stack;
+  stackPointer.frame = static_cast<std::uint32_t>(state.frames.size());
+  callee.registers[framePointer] = RegisterValue::ofPointer(stackPointer);
+  // The caller's r0-r5 are clobbered by the call.
+  for (unsigned r = 0; r <= 5; ++r)
+    state.reg(r) = RegisterValue::uninitialized();
+  state.frames.push_back(std::move(callee));
+  outcome.successors.push_back({std::move(state), target});
+  return outcome;
+}
+
+Check Analysis::checkReturnValue(const AbstractState &state) const {
+  const RegisterValue &r0 = state.reg(0);
+  const auto range = allowedReturnRange(input.type, input.attach, input.targetReturn);
+  if (!range) {
+    if (r0.isPointer() && !options.privileged)
+      return violation(Rule::PointerLeak, "r0 leaks addr as return value", state, {0});
+    return std::nullopt;
+  }
+  if (!r0.isScalar())
+    return violation(Rule::ReturnValue,
+                     "At program exit the register R0 is not a known value (" + typeName(r0) +
+                         "): " + std::string(nameOf(input.type)) + " programs return a number",
+                     state, {0});
+  std::int64_t smin = asSigned(r0.scalar.signed64.minimum);
+  std::int64_t smax = asSigned(r0.scalar.signed64.maximum);
+  if (range->lower32) {
+    smin = asSigned(r0.scalar.signed32.minimum);
+    smax = asSigned(r0.scalar.signed32.maximum);
+  }
+  if (smin < range->minimum || smax > range->maximum)
+    return violation(Rule::ReturnValue,
+                     "At program exit the register R0 has smin=" + std::to_string(smin) +
+                         " smax=" + std::to_string(smax) + " should have been in [" +
+                         std::to_string(range->minimum) + ", " + std::to_string(range->maximum) +
+                         "]",
+                     state, {0});
+  return std::nullopt;
+}
+
+StepOutcome Analysis::executeExit(AbstractState state, std::uint32_t index) {
+  (void)index;
+  StepOutcome outcome;
+  if (auto failed = readable(state, 0)) {
+    outcome.violation = failed;
+    return outcome;
+  }
+  if (state.frames.size() == 1) {
+    if (state.lock) {
+      outcome.violation = violation(
+          Rule::Lock,
+          "BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region: "
+          "the lock taken at insn " +
+              std::to_string(state.lock->lockedAt) + " is still held",
+          state);
+      return outcome;
+    }
+    if (!state.references.empty()) {
+      const AcquiredReference &leaked = state.references.front();
+      outcome.violation = violation(
+          Rule::UnreleasedReference,
+          "Unreleased reference id=" + std::to_string(leaked.id) +
+              " alloc_insn=" + std::to_string(instruction(leaked.acquiredAt).pc) + ": the " +
+              std::string(descriptionOf(leaked.region)) + " acquired at insn " +
+              std::to_string(instruction(leaked.acquiredAt).pc) + " is not released on this path",
+          state);
+      return outcome;
+    }
+    if (auto failed = checkReturnValue(state))
+      outcome.violation = failed;
+    return outcome;
+  }
+  Frame callee = std::move(state.frames.back());
+  state.frames.pop_back();
+  const RegisterValue result = callee.registers[0];
+  if (result.isPointerTo(RegionKind::Stack) && result.pointer.frame >= state.frames.size()) {
+    outcome.violation =
+        violation(Rule::InvalidCall, "cannot return stack pointer to the caller frame", state);
+    return outcome;
+  }
+  if (callee.isCallback) {
+    if (!result.isScalar()) {
+      outcome.violation =
+          violation(Rule::ReturnValue, "At callback return the register R0 is not a number", state);
+      return outcome;
+    }
+    const std::uint32_t helperId =
+        static_cast<std::uint32_t>(std::get<Call>(instruction(callee.callsite).insn).imm);
+    const CallbackConvention *convention = findCallbackConvention(static_cast<HelperId>(helperId));
+    const std::int64_t smin = asSigned(result.scalar.signed64.minimum);
+    const std::int64_t smax = asSigned(result.scalar.signed64.maximum);
+    if (convention && (smin < convention->returnMinimum || smax > convention->returnMaximum)) {
+      outcome.violation =
+          violation(Rule::ReturnValue,
+                    "At callback return the register R0 has smin=" + std::to_string(smin) +
+                        " smax=" + std::to_string(smax) + " should have been in [" +
+                        std::to_string(convention->returnMinimum) + ", " +
+                        std::to_string(convention->returnMaximum) + "]",
+                    state);
+      return outcome;
+    }
+    // The helper may call the callback again: continue at the call.
+    ++state.callbackIterations;
+    outcome.successors.push_back({std::move(state), callee.returnTo});
+    return outcome;
+  }
+  state.reg(0) = result;
+  for (unsigned r = 1; r <= 5; ++r)
+    state.reg(r) = RegisterValue::uninitialized();
+  outcome.successors.push_back({std::move(state), callee.returnTo});
+  return outcome;
+}
+
+} // namespace bpfcheck::absint::detail

@@ -1,0 +1,364 @@
+// The exploration engine: follows every path through the program depth first, keeping the
+// state at each merge point as a checkpoint; a path whose state a completely explored
+// checkpoint covers is pruned (every continuation of it was checked already), a path that
+// returns to a loop head in exactly the state it had there is an infinite loop, and budgets
+// bound the whole search. This is the kernel's strategy (do_check with is_state_visited),
+// over bpfcheck's domains.
+
+#include "Analysis.h"
+#include "Liveness.h"
+
+#include "bpfcheck/absint/Verifier.h"
+#include "bpfcheck/ir/Printer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+#include <unordered_map>
+
+namespace bpfcheck::absint {
+
+std::string_view nameOf(Verdict verdict) {
+  switch (verdict) {
+  case Verdict::Accept:
+    return "accept";
+  case Verdict::Reject:
+    return "reject";
+  case Verdict::TooComplex:
+    return "too_complex";
+  }
+  return "";
+}
+
+namespace detail {
+namespace {
+
+/// What kind of pruning an instruction allows.
+enum class PrunePoint : std::uint8_t {
+  None,
+  Merge,   ///< a block with several predecessors or a loop head
+  Bounded, ///< a callback-calling helper or may_goto: revisiting an ancestor is not a loop
+};
+
+struct Checkpoint {
+  AbstractState state;
+  std::int64_t parent = -1;
+  std::uint32_t openPaths = 1; ///< paths through it still being explored (0: complete)
+  std::uint32_t index = 0;     ///< the instruction it was taken at
+  std::uint64_t hash = 0;      ///< stateHash(state)
+  std::uint32_t hits = 0;      ///< paths it pruned
+  std::uint32_t misses = 0;    ///< paths it was compared with and did not cover
+};
+
+struct PendingPath {
+  AbstractState state;
+  std::uint32_t index;
+  std::int64_t checkpoint;
+};
+
+class Explorer {
+public:
+  Explorer(const ProgramInput &input, const VerifyOptions &options, VerifyResult &result)
+      : input(input), options(options), result(result), analysis(input, options),
+        live(liveRegistersBefore(*input.code)),
+        prunePoints(input.code->instructions.size(), PrunePoint::None),
+        completeAt(input.code->instructions.size()), inProgressAt(input.code->instructions.size()) {
+    markPrunePoints();
+  }
+
+  void run();
+
+private:
+  void markPrunePoints();
+  /// Follows one path; false when the whole analysis must stop.
+  bool explore(PendingPath path);
+  void pathEnded(std::int64_t checkpoint);
+  /// Whether a kept state covers `state` at `index`, so that the path may end.
+  bool covered(const AbstractState &state, std::uint32_t index);
+  bool overBudget(std::uint32_t index);
+  void reject(Diagnostic diagnostic, std::uint32_t index);
+
+  const ProgramInput &input;
+  const VerifyOptions &options;
+  VerifyResult &result;
+  Analysis analysis;
+  std::vector<std::uint16_t> live;
+  std::vector<PrunePoint> prunePoints;
+  /// Per instruction: the complete checkpoints worth comparing with (those that keep
+  /// missing are dropped, as the kernel does: pruning less is always sound).
+  std::vector<std::vector<std::uint32_t>> completeAt;
+  /// Per instruction: checkpoints still being explored (ancestors of the current path), by
+  /// hash: a path that comes back to one of them in the same state loops forever.
+  std::vector<std::unordered_multimap<std::uint64_t, std::uint32_t>> inProgressAt;
+  std::deque<Checkpoint> checkpoints;
+  std::vector<PendingPath> pending;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  std::uint64_t stateBytes = 0;
+};
+
+std::uint64_t approximateBytes(const AbstractState &state) {
+  std::uint64_t bytes = sizeof(AbstractState);
+  for (const Frame &frame : state.frames)
+    bytes += sizeof(Frame) + frame.stack.allSlots().size() * sizeof(StackSlot);
+  return bytes + state.references.size() * sizeof(AcquiredReference);
+}
+
+void Explorer::markPrunePoints() {
+  const ProgramCode &code = *input.code;
+  for (const Function &function : code.functions) {
+    for (const BasicBlock &block : function.blocks)
+      if (block.predecessors.size() > 1)
+        prunePoints[block.first] = PrunePoint::Merge;
+    for (const Loop &loop : function.loops)
+      prunePoints[function.blocks[loop.header].first] = PrunePoint::Merge;
+  }
+  for (std::uint32_t i = 0; i < code.instructions.size(); ++i) {
+    const Instruction &insn = code.instructions[i].insn;
+    if (std::holds_alternative<MayGoto>(insn))
+      prunePoints[i] = PrunePoint::Bounded;
+    if (const Call *call = std::get_if<Call>(&insn); call && call->kind == Call::Kind::Helper) {
+      const HelperPrototype *helper = findHelper(static_cast<std::uint32_t>(call->imm));
+      if (helper && helper->callback == HelperCallback::Synchronous)
+        prunePoints[i] = PrunePoint::Bounded;
+    }
+  }
+}
+
+void Explorer::reject(Diagnostic diagnostic, std::uint32_t index) {
+  const PlacedInstruction &placed = input.code->instructions[index];
+  diagnostic.insn = index;
+  diagnostic.pc = placed.pc;
+  diagnostic.insnText = printInstruction(placed.insn);
+  if (index < input.code->locations.size() && input.code->locations[index]) {
+    const SourceLocation &location = *input.code->locations[index];
+    diagnostic.file = location.file;
+    diagnostic.line = location.line;
+    diagnostic.column = location.column;
+  }
+  result.verdict = diagnostic.rule == Rule::TooComplex ? Verdict::TooComplex : Verdict::Reject;
+  result.diagnostics.push_back(std::move(diagnostic));
+}
+
+bool Explorer::overBudget(std::uint32_t index) {
+  const Budgets &budgets = options.budgets;
+  VerifyStats &stats = result.stats;
+  std::string reached;
+  if (stats.instructionsProcessed > budgets.instructionsProcessed)
+    reached = "BPF program is too large. Processed " + std::to_string(stats.instructionsProcessed) +
+              " insn (the budget of instructions processed)";
+  else if (checkpoints.size() >= budgets.states)
+    reached = "the budget of " + std::to_string(budgets.states) + " kept states was reached";
+  else if (stateBytes >= budgets.memoryBytes)
+    reached =
+        "the memory budget of " + std::to_string(budgets.memoryBytes >> 20) + " MiB was reached";
+  else if ((stats.instructionsProcessed & 1023) == 0 &&
+           std::chrono::steady_clock::now() - start >
+               std::chrono::milliseconds(budgets.milliseconds))
+    reached = "the time budget of " + std::to_string(budgets.milliseconds) + " ms was reached";
+  if (reached.empty())
+    return false;
+  Diagnostic diagnostic;
+  diagnostic.rule = Rule::TooComplex;
+  diagnostic.message =
+      "too complex: " + reached + " after " + std::to_string(stats.instructionsProcessed) +
+      " instructions processed and " + std::to_string(checkpoints.size()) + " states kept";
+  reject(std::move(diagnostic), index);
+  return true;
+}
+
+void Explorer::pathEnded(std::int64_t checkpoint) {
+  while (checkpoint >= 0) {
+    Checkpoint &node = checkpoints[static_cast<std::size_t>(checkpoint)];
+    if (--node.openPaths > 0)
+      return;
+    // Complete: from now on it may prune the paths it covers.
+    auto &inProgress = inProgressAt[node.index];
+    auto [first, last] = inProgress.equal_range(node.hash);
+    for (auto it = first; it != last; ++it)
+      if (it->second == static_cast<std::uint32_t>(checkpoint)) {
+        inProgress.erase(it);
+        break;
+      }
+    completeAt[node.index].push_back(static_cast<std::uint32_t>(checkpoint));
+    checkpoint = node.parent;
+  }
+}
+
+bool Explorer::covered(const AbstractState &state, std::uint32_t index) {
+  const std::uint16_t liveHere = live[index];
+  auto &complete = completeAt[index];
+  for (std::size_t k = 0; k < complete.size(); ++k) {
+    Checkpoint &checkpoint = checkpoints[complete[k]];
+    if (includes(checkpoint.state, state, liveHere)) {
+      ++checkpoint.hits;
+      return true;
+    }
+    // A checkpoint that keeps missing costs more than it saves.
+    if (++checkpoint.misses > checkpoint.hits * 3 + 3 && complete.size() > 8) {
+      complete.erase(complete.begin() + static_cast<std::ptrdiff_t>(k));
+      --k;
+    }
+  }
+  if (prunePoints[index] == PrunePoint::Bounded) {
+    // The helper or may_goto bounds these loops: an ancestor that covers the state covers
+    // every continuation of it.
+    for (const auto &[hash, id] : inProgressAt[index])
+      if (includes(checkpoints[id].state, state, liveHere))
+        return true;
+  }
+  return false;
+}
+
+bool Explorer::explore(PendingPath path) {
+  AbstractState state = std::move(path.state);
+  std::uint32_t index = path.index;
+  std::int64_t parent = path.checkpoint;
+  VerifyStats &stats = result.stats;
+  for (;;) {
+    if (overBudget(index))
+      return false;
+    if (prunePoints[index] != PrunePoint::None) {
+      if (covered(state, index)) {
+        ++stats.prunedPaths;
+        pathEnded(parent);
+        return true;
+      }
+      const std::uint64_t hash = stateHash(state);
+      auto [first, last] = inProgressAt[index].equal_range(hash);
+      for (auto it = first; it != last; ++it) {
+        const Checkpoint &checkpoint = checkpoints[it->second];
+        if (prunePoints[index] == PrunePoint::Merge &&
+            checkpoint.state.callbackIterations == state.callbackIterations &&
+            includes(checkpoint.state, state, 0xffff) &&
+            includes(state, checkpoint.state, 0xffff)) {
+          Diagnostic diagnostic = analysis.violation(
+              Rule::UnboundedLoop,
+              "infinite loop detected at insn " +
+                  std::to_string(input.code->instructions[index].pc) +
+                  ": the loop comes back to this instruction in exactly the state it had "
+                  "before, so nothing bounds it",
+              state);
+          reject(std::move(diagnostic), index);
+          return false;
+        }
+      }
+      checkpoints.push_back({state, parent, 1, index, hash, 0, 0});
+      stateBytes += approximateBytes(state);
+      result.stats.peakStateBytes = stateBytes;
+      const auto created = static_cast<std::int64_t>(checkpoints.size() - 1);
+      inProgressAt[index].emplace(hash, static_cast<std::uint32_t>(created));
+      parent = created;
+      stats.states = checkpoints.size();
+    }
+    ++stats.instructionsProcessed;
+    detail::StepOutcome outcome = analysis.step(std::move(state), index);
+    if (outcome.violation) {
+      reject(std::move(*outcome.violation), index);
+      return false;
+    }
+    if (outcome.successors.empty()) {
+      pathEnded(parent);
+      return true;
+    }
+    for (std::size_t s = 1; s < outcome.successors.size(); ++s) {
+      if (parent >= 0)
+        ++checkpoints[static_cast<std::size_t>(parent)].openPaths;
+      pending.push_back(
+          {std::move(outcome.successors[s].state), outcome.successors[s].index, parent});
+    }
+    state = std::move(outcome.successors[0].state);
+    index = outcome.successors[0].index;
+    if (index >= input.code->instructions.size()) {
+      Diagnostic diagnostic;
+      diagnostic.rule = Rule::MalformedProgram;
+      diagnostic.message = "execution falls off the end of the program";
+      reject(std::move(diagnostic),
+             static_cast<std::uint32_t>(input.code->instructions.size() - 1));
+      return false;
+    }
+  }
+}
+
+void Explorer::run() {
+  pending.push_back({analysis.initialState(), 0, -1});
+  while (!pending.empty()) {
+    PendingPath path = std::move(pending.back());
+    pending.pop_back();
+    if (!explore(std::move(path)))
+      return;
+  }
+  // The combined stack of every call chain (check_max_stack_depth).
+  const ProgramCode &code = *input.code;
+  std::vector<std::vector<std::uint32_t>> callees(code.functions.size());
+  for (std::uint32_t f = 0; f < code.functions.size(); ++f) {
+    const Function &function = code.functions[f];
+    for (std::uint32_t i = function.firstInstruction; i < function.endInstruction; ++i) {
+      const PlacedInstruction &placed = code.instructions[i];
+      std::optional<std::uint32_t> target;
+      if (const Call *call = std::get_if<Call>(&placed.insn);
+          call && call->kind == Call::Kind::Local)
+        target = code.indexOfPc(static_cast<std::uint32_t>(placed.pc + 1 + call->imm));
+      if (const LoadImmediate64 *load = std::get_if<LoadImmediate64>(&placed.insn);
+          load && load->kind == ImmediateKind::Function)
+        target = code.indexOfPc(static_cast<std::uint32_t>(placed.pc + 1 + load->imm));
+      if (!target)
+        continue;
+      for (std::uint32_t g = 0; g < code.functions.size(); ++g)
+        if (code.functions[g].firstInstruction == *target && g != f)
+          callees[f].push_back(g);
+    }
+  }
+  std::uint32_t deepest = 0;
+  std::uint32_t deepestCalls = 0;
+  // Depth-first over the (acyclic: recursion was refused) call graph.
+  auto walk = [&](auto &self, std::uint32_t f, std::uint32_t above, std::uint32_t calls) -> void {
+    const std::uint32_t total = above + chargedStackDepth(analysis.stackDepth[f]);
+    if (total > deepest) {
+      deepest = total;
+      deepestCalls = calls;
+    }
+    if (calls > 8)
+      return;
+    for (std::uint32_t g : callees[f])
+      self(self, g, total, calls + 1);
+  };
+  walk(walk, 0, 0, 1);
+  result.stats.maxStackDepth = deepest;
+  if (deepest > StackFrame::size) {
+    Diagnostic diagnostic;
+    diagnostic.rule = Rule::StackDepth;
+    diagnostic.message = "combined stack size of " + std::to_string(deepestCalls) + " calls is " +
+                         std::to_string(deepest) +
+                         ". Too large: the frames of one call chain share 512 bytes";
+    result.verdict = Verdict::Reject;
+    result.diagnostics.push_back(std::move(diagnostic));
+  }
+}
+
+} // namespace
+} // namespace detail
+
+VerifyResult verify(const ProgramInput &input, const VerifyOptions &options) {
+  const auto start = std::chrono::steady_clock::now();
+  VerifyResult result;
+  if (input.code)
+    result.stats.instructions = input.code->slotCount();
+  if (!input.malformed.empty() || !input.code || input.code->instructions.empty()) {
+    Diagnostic diagnostic;
+    diagnostic.rule = Rule::MalformedProgram;
+    diagnostic.message =
+        input.malformed.empty() ? "the program has no instructions" : input.malformed;
+    result.verdict = Verdict::Reject;
+    result.diagnostics.push_back(std::move(diagnostic));
+    return result;
+  }
+  detail::Explorer explorer(input, options, result);
+  explorer.run();
+  result.stats.timeMicroseconds =
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                     std::chrono::steady_clock::now() - start)
+                                     .count());
+  return result;
+}
+
+} // namespace bpfcheck::absint

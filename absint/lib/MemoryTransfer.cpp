@@ -1,0 +1,474 @@
+// Loads, stores and atomics: every access is checked against the region its base register
+// points into (the kernel's check_mem_access and its per-region helpers).
+
+#include "Analysis.h"
+
+#include "bpfcheck/absint/ScalarConversions.h"
+#include "bpfcheck/platform/ProgramRules.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace bpfcheck::absint::detail {
+
+namespace {
+
+constexpr std::int64_t maximumVariableOffset = std::int64_t(1) << 29;
+
+std::string reg(unsigned index) {
+  return "r" + std::to_string(index);
+}
+
+const char *verb(AccessKind kind) {
+  return kind == AccessKind::Read ? "read" : "write";
+}
+
+std::string bytesText(std::uint64_t count) {
+  return std::to_string(count) + (count == 1 ? " byte" : " bytes");
+}
+
+/// The value a load of `size` bytes from unknown memory gives.
+Scalar loadedScalar(unsigned size, bool signExtend) {
+  const Scalar narrow = scalarOfBytes(size);
+  return signExtend && size < 8 ? scalarSignExtend(narrow, 8 * size, true) : narrow;
+}
+
+std::int64_t signedMinimum(const Scalar &s) {
+  return asSigned(s.signed64.minimum);
+}
+std::int64_t signedMaximum(const Scalar &s) {
+  return asSigned(s.signed64.maximum);
+}
+
+} // namespace
+
+/// Bounds of a region of `regionSize` bytes for an access at the pointer's offsets plus
+/// `offset` (check_mem_region_access): the variable part must be bounded and non-negative.
+static std::optional<std::string> regionBoundsViolation(const PointerValue &pointer,
+                                                        std::int64_t offset, unsigned size,
+                                                        std::uint64_t regionSize,
+                                                        const std::string &what, AccessKind kind,
+                                                        unsigned base) {
+  const std::int64_t fixed = pointer.fixedOffset + offset;
+  const Scalar &variable = pointer.variableOffset;
+  const std::int64_t smin = signedMinimum(variable);
+  const std::uint64_t umax = variable.unsigned64.maximum.bits;
+  if (smin < 0 && (smin == std::numeric_limits<std::int64_t>::min() || smin + fixed < 0))
+    return reg(base) + " min value is negative, either use unsigned index or do a if (index "
+                       ">=0) check";
+  if (umax >= static_cast<std::uint64_t>(maximumVariableOffset))
+    return reg(base) + " unbounded memory access, make sure to bounds check any such access";
+  const std::int64_t lowest = fixed + std::max<std::int64_t>(smin, 0);
+  const std::int64_t highest = fixed + static_cast<std::int64_t>(umax);
+  if (lowest < 0 || highest + size > static_cast<std::int64_t>(regionSize)) {
+    std::string at = isConstant(variable)
+                         ? "offset " + std::to_string(fixed)
+                         : "offsets " + std::to_string(lowest) + " to " + std::to_string(highest);
+    return std::string(verb(kind)) + " of " + bytesText(size) + " at " + what + " " + at +
+           " is outside the " + std::to_string(regionSize) + "-byte " + what;
+  }
+  return std::nullopt;
+}
+
+Check Analysis::checkContextAccess(AbstractState &state, unsigned base, std::int64_t offset,
+                                   unsigned size, AccessKind kind, RegisterValue *loaded,
+                                   bool signExtend) {
+  const PointerValue &pointer = state.reg(base).pointer;
+  if (!isConstant(pointer.variableOffset))
+    return violation(Rule::VariableOffset,
+                     "variable ctx access var_off=(" + describe(pointer.variableOffset) +
+                         ") disallowed: the context must be accessed at a constant offset",
+                     state, {base});
+  if (pointer.fixedOffset != 0 || pointer.variableOffset.bits.value.bits != 0)
+    return violation(Rule::ContextAccess,
+                     "dereference of modified ctx ptr " + reg(base) +
+                         ": context fields must be accessed through the unmodified pointer",
+                     state, {base});
+  ContextAccessOptions accessOptions;
+  accessOptions.signExtended = signExtend;
+  accessOptions.capBpf = options.privileged;
+  accessOptions.btfArguments = input.btfArguments;
+  if (offset < 0 || offset > std::numeric_limits<std::uint16_t>::max())
+    return violation(Rule::ContextAccess,
+                     "invalid bpf_context access off=" + std::to_string(offset) +
+                         " size=" + std::to_string(size),
+                     state, {base});
+  const ContextAccess access =
+      bpfcheck::checkContextAccess(input.type, input.attach, static_cast<std::uint32_t>(offset),
+                                   size, kind == AccessKind::Write, accessOptions);
+  if (!access)
+    return violation(Rule::ContextAccess,
+                     "invalid bpf_context access off=" + std::to_string(offset) +
+                         " size=" + std::to_string(size) + ": " + access.reason,
+                     state, {base});
+  if (!loaded)
+    return std::nullopt;
+  PointerValue result;
+  switch (access.yields) {
+  case ContextValue::Scalar:
+  case ContextValue::BtfArgument:
+    *loaded = RegisterValue::ofScalar(loadedScalar(size, signExtend));
+    return std::nullopt;
+  case ContextValue::PacketStart:
+    result.region = RegionKind::Packet;
+    break;
+  case ContextValue::PacketEnd:
+    result.region = RegionKind::PacketEnd;
+    break;
+  case ContextValue::PacketMeta:
+    result.region = RegionKind::PacketMeta;
+    break;
+  case ContextValue::Socket:
+    result.region = RegionKind::Socket;
+    break;
+  case ContextValue::SocketOrNull:
+    result.region = RegionKind::Socket;
+    result.maybeNull = true;
+    result.id = freshId();
+    break;
+  case ContextValue::SockCommonOrNull:
+    result.region = RegionKind::SockCommon;
+    result.maybeNull = true;
+    result.id = freshId();
+    break;
+  case ContextValue::FlowKeys:
+    result.region = RegionKind::FlowKeys;
+    break;
+  case ContextValue::TracepointBuffer:
+    result.region = RegionKind::TracepointBuffer;
+    break;
+  case ContextValue::BtfObject:
+    result.region = RegionKind::BtfObject;
+    result.trust = Trust::Trusted;
+    result.btfType = access.field ? access.field->btfType : std::string_view{};
+    break;
+  }
+  *loaded = RegisterValue::ofPointer(result);
+  return std::nullopt;
+}
+
+Check Analysis::checkMemoryAccess(AbstractState &state, unsigned base, std::int64_t offset,
+                                  unsigned size, AccessKind kind, const RegisterValue *stored,
+                                  RegisterValue *loaded, bool signExtend) {
+  if (auto failed = readable(state, base))
+    return failed;
+  const RegisterValue &address = state.reg(base);
+  if (!address.isPointer())
+    return violation(Rule::InvalidDereference,
+                     reg(base) + " invalid mem access 'scalar': " + reg(base) +
+                         " holds a number, not a pointer",
+                     state, {base});
+  const PointerValue pointer = address.pointer;
+  if (pointer.maybeNull)
+    return violation(Rule::NullDereference,
+                     reg(base) + " invalid mem access '" + typeName(address) + "': " + reg(base) +
+                         " may be NULL; compare it with 0 before the access",
+                     state, {base});
+  const std::int64_t at = pointer.fixedOffset + offset;
+  switch (pointer.region) {
+  case RegionKind::Stack: {
+    Frame &frame = state.frames[pointer.frame];
+    if (isConstant(pointer.variableOffset)) {
+      const std::int64_t first =
+          at + static_cast<std::int64_t>(pointer.variableOffset.bits.value.bits);
+      if (first < -StackFrame::size || first + size > 0)
+        return violation(Rule::StackBounds,
+                         "invalid " + std::string(verb(kind)) + " " +
+                             (kind == AccessKind::Read ? "from" : "to") + " stack " + reg(base) +
+                             " off=" + std::to_string(first) + " size=" + std::to_string(size) +
+                             ": the frame is [-512, 0)",
+                         state, {base});
+      if (first % size != 0)
+        return violation(Rule::Alignment,
+                         "misaligned stack access off " + std::to_string(first) + " size " +
+                             std::to_string(size),
+                         state, {base});
+      touchStack(state, pointer.frame, first);
+      if (kind == AccessKind::Write) {
+        frame.stack.store(first, size, *stored);
+        return std::nullopt;
+      }
+      if (!options.privileged && !frame.stack.initialized(first, first + size))
+        return violation(Rule::UninitializedStack,
+                         "invalid read from stack off " + std::to_string(first) + " size " +
+                             std::to_string(size) + ": the bytes were never written",
+                         state, {base});
+      if (loaded)
+        *loaded = frame.stack.load(first, size, signExtend);
+      return std::nullopt;
+    }
+    const std::int64_t lowest = at + signedMinimum(pointer.variableOffset);
+    const std::int64_t highest = at + signedMaximum(pointer.variableOffset);
+    if (signedMinimum(pointer.variableOffset) <= -maximumVariableOffset ||
+        signedMaximum(pointer.variableOffset) >= maximumVariableOffset ||
+        lowest < -StackFrame::size || highest + size > 0)
+      return violation(Rule::StackBounds,
+                       "invalid variable-offset " + std::string(verb(kind)) + " of stack " +
+                           reg(base) + " var_off=(" + describe(pointer.variableOffset) +
+                           ") off=" + std::to_string(at) + " size=" + std::to_string(size) +
+                           ": the frame is [-512, 0)",
+                       state, {base});
+    touchStack(state, pointer.frame, lowest);
+    if (kind == AccessKind::Write) {
+      frame.stack.clobber(lowest, highest + size);
+      return std::nullopt;
+    }
+    if (!options.privileged)
+      return violation(Rule::VariableOffset,
+                       "variable-offset stack reads are only allowed for privileged loaders", state,
+                       {base});
+    if (loaded)
+      *loaded = RegisterValue::ofScalar(loadedScalar(size, signExtend));
+    return std::nullopt;
+  }
+  case RegionKind::Packet:
+  case RegionKind::PacketMeta: {
+    const PacketAccessRule rule = packetAccessOf(input.type);
+    if (kind == AccessKind::Write && !rule.write)
+      return violation(Rule::ReadOnlyWrite,
+                       "cannot write into packet: " + std::string(nameOf(input.type)) +
+                           " programs may only read packet data",
+                       state, {base});
+    if (signedMinimum(pointer.variableOffset) < 0)
+      return violation(Rule::PacketBounds,
+                       reg(base) + " min value is negative, either use unsigned index or do a "
+                                   "if (index >=0) check",
+                       state, {base});
+    if (at < 0 || at + size > pointer.packetRange)
+      return violation(Rule::PacketBounds,
+                       std::string(verb(kind)) + " of " + bytesText(size) + " at packet offset " +
+                           std::to_string(at) + " may be past packet_end (proven packet range is " +
+                           bytesText(pointer.packetRange) + "): invalid access to packet, off=" +
+                           std::to_string(at) + " size=" + std::to_string(size) + ", " + reg(base) +
+                           "(id=" + std::to_string(pointer.id) +
+                           ",off=" + std::to_string(pointer.fixedOffset) +
+                           ",r=" + std::to_string(pointer.packetRange) + ")",
+                       state, {base});
+    if (loaded)
+      *loaded = RegisterValue::ofScalar(loadedScalar(size, signExtend));
+    return std::nullopt;
+  }
+  case RegionKind::MapValue: {
+    const MapDescriptor &map = input.maps[pointer.map];
+    if (kind == AccessKind::Write && map.readOnly)
+      return violation(
+          Rule::ReadOnlyWrite,
+          "write into map forbidden: map '" + map.name +
+              "' is read-only for programs, value_size=" + std::to_string(map.valueSize) +
+              " off=" + std::to_string(at) + " size=" + std::to_string(size),
+          state, {base});
+    if (kind == AccessKind::Read && map.writeOnly)
+      return violation(Rule::ReadOnlyWrite,
+                       "read from map forbidden: map '" + map.name + "' is write-only for programs",
+                       state, {base});
+    if (auto why =
+            regionBoundsViolation(pointer, offset, size, map.valueSize, "map value", kind, base))
+      return violation(Rule::MapValueBounds,
+                       *why + " (map '" + map.name +
+                           "', value_size=" + std::to_string(map.valueSize) + ")",
+                       state, {base});
+    if (map.spinLockOffset) {
+      const std::int64_t lock = *map.spinLockOffset;
+      const std::int64_t lowest =
+          at + std::max<std::int64_t>(signedMinimum(pointer.variableOffset), 0);
+      const std::int64_t highest =
+          at + static_cast<std::int64_t>(pointer.variableOffset.unsigned64.maximum.bits) + size;
+      if (lowest < lock + 4 && lock < highest)
+        return violation(Rule::Lock, "bpf_spin_lock cannot be accessed directly by load/store",
+                         state, {base});
+    }
+    if (!loaded)
+      return std::nullopt;
+    const std::int64_t first =
+        at + static_cast<std::int64_t>(pointer.variableOffset.bits.value.bits);
+    if (map.readOnly && isConstant(pointer.variableOffset) &&
+        static_cast<std::size_t>(first) + size <= map.frozenValue.size()) {
+      // A frozen read-only map's bytes are known (bpf_map_direct_read).
+      std::uint64_t value = 0;
+      for (unsigned i = 0; i < size; ++i)
+        value |= std::uint64_t(std::to_integer<std::uint8_t>(map.frozenValue[first + i]))
+                 << (8 * i);
+      Scalar known = constantScalar(value);
+      if (signExtend && size < 8)
+        known = scalarSignExtend(known, 8 * size, true);
+      *loaded = RegisterValue::ofScalar(known);
+      return std::nullopt;
+    }
+    *loaded = RegisterValue::ofScalar(loadedScalar(size, signExtend));
+    return std::nullopt;
+  }
+  case RegionKind::MapKey:
+  case RegionKind::Memory:
+  case RegionKind::RingbufRecord: {
+    if (kind == AccessKind::Write && pointer.readOnly)
+      return violation(Rule::ReadOnlyWrite,
+                       reg(base) + " cannot write into " + typeName(address) +
+                           ": the memory is read-only",
+                       state, {base});
+    const std::string what = pointer.region == RegionKind::MapKey   ? "map key"
+                             : pointer.region == RegionKind::Memory ? "memory"
+                                                                    : "ring buffer record";
+    if (auto why = regionBoundsViolation(pointer, offset, size, pointer.size, what, kind, base))
+      return violation(Rule::MemoryBounds, *why, state, {base});
+    if (loaded)
+      *loaded = RegisterValue::ofScalar(loadedScalar(size, signExtend));
+    return std::nullopt;
+  }
+  case RegionKind::Context:
+    if (kind == AccessKind::Write && stored && stored->isPointer() && !options.privileged)
+      return violation(Rule::PointerLeak, reg(base) + " leaks addr into ctx", state, {base});
+    return checkContextAccess(state, base, at, size, kind, loaded, signExtend);
+  case RegionKind::Socket:
+  case RegionKind::SockCommon:
+  case RegionKind::FlowKeys: {
+    const ContextValue pointee = pointer.region == RegionKind::Socket ? ContextValue::Socket
+                                 : pointer.region == RegionKind::SockCommon
+                                     ? ContextValue::SockCommonOrNull
+                                     : ContextValue::FlowKeys;
+    if (!isConstant(pointer.variableOffset) || pointer.variableOffset.bits.value.bits != 0)
+      return violation(Rule::VariableOffset,
+                       reg(base) + " variable offset " + typeName(address) + " access prohibited",
+                       state, {base});
+    const ContextAccess access =
+        checkPointeeAccess(pointee, static_cast<std::uint32_t>(std::max<std::int64_t>(at, 0)), size,
+                           kind == AccessKind::Write);
+    if (at < 0 || !access)
+      return violation(Rule::ContextAccess,
+                       reg(base) + " invalid " + typeName(address) +
+                           " access off=" + std::to_string(at) + " size=" + std::to_string(size) +
+                           (access.reason.empty() ? "" : ": " + access.reason),
+                       state, {base});
+    if (loaded)
+      *loaded = RegisterValue::ofScalar(loadedScalar(size, signExtend));
+    return std::nullopt;
+  }
+  case RegionKind::BtfObject:
+  case RegionKind::TcpSock:
+  case RegionKind::XdpSock:
+  case RegionKind::TracepointBuffer:
+    return violation(Rule::Unsupported,
+                     "accesses through " + typeName(address) +
+                         " pointers need the kernel's BTF layout, which bpfcheck does not "
+                         "check yet",
+                     state, {base});
+  case RegionKind::PacketEnd:
+  case RegionKind::MapPointer:
+  case RegionKind::Function:
+    break;
+  }
+  return violation(Rule::InvalidDereference,
+                   reg(base) + " invalid mem access '" + typeName(address) + "': " +
+                       std::string(descriptionOf(pointer.region)) + " cannot be dereferenced",
+                   state, {base});
+}
+
+Check Analysis::executeLoad(AbstractState &state, const Load &load) {
+  if (auto failed = writable(load.dst.index))
+    return failed;
+  RegisterValue loaded;
+  if (auto failed = checkMemoryAccess(state, load.base.index, load.offset, bytes(load.width),
+                                      AccessKind::Read, nullptr, &loaded, load.signExtend))
+    return failed;
+  state.reg(load.dst.index) = loaded;
+  return std::nullopt;
+}
+
+Check Analysis::executeStore(AbstractState &state, const Store &store) {
+  RegisterValue value;
+  if (const Reg *src = std::get_if<Reg>(&store.value)) {
+    if (auto failed = readable(state, src->index))
+      return failed;
+    value = state.reg(src->index);
+  } else {
+    if (state.reg(store.base.index).isPointerTo(RegionKind::Context))
+      return violation(Rule::ContextAccess,
+                       "BPF_ST stores into r" + std::to_string(store.base.index) +
+                           " ctx is not allowed: store a register instead",
+                       state, {store.base.index});
+    const auto imm =
+        static_cast<std::uint64_t>(static_cast<std::int64_t>(std::get<Imm>(store.value).value));
+    value = RegisterValue::ofScalar(scalarTruncate(constantScalar(imm), bits(store.width)));
+  }
+  const unsigned size = bytes(store.width);
+  if (value.isScalar() && size < 8)
+    value = RegisterValue::ofScalar(scalarTruncate(value.scalar, 8 * size));
+  return checkMemoryAccess(state, store.base.index, store.offset, size, AccessKind::Write, &value,
+                           nullptr, false);
+}
+
+Check Analysis::executeAtomic(AbstractState &state, const Atomic &atomic) {
+  const unsigned base = atomic.base.index;
+  const unsigned src = atomic.src.index;
+  if (auto failed = readable(state, src))
+    return failed;
+  if (auto failed = readable(state, base))
+    return failed;
+  const bool compareExchange = atomic.op == AtomicOp::CompareExchange;
+  if (compareExchange)
+    if (auto failed = readable(state, 0))
+      return failed;
+  const RegisterValue &address = state.reg(base);
+  if (address.isPointer()) {
+    const RegionKind region = address.pointer.region;
+    if (region != RegionKind::Stack && region != RegionKind::MapValue &&
+        region != RegionKind::Memory && region != RegionKind::RingbufRecord &&
+        region != RegionKind::MapKey && region != RegionKind::BtfObject)
+      return violation(Rule::InvalidInstruction,
+                       "BPF_ATOMIC stores into " + reg(base) + " " + typeName(address) +
+                           " is not allowed",
+                       state, {base});
+  }
+  if (state.reg(src).isPointer() && !options.privileged)
+    return violation(Rule::PointerLeak, reg(src) + " leaks addr into mem", state, {src});
+  const unsigned size = bytes(atomic.width);
+  RegisterValue old;
+  if (auto failed = checkMemoryAccess(state, base, atomic.offset, size, AccessKind::Read, nullptr,
+                                      &old, false))
+    return failed;
+  const RegisterValue written = RegisterValue::ofScalar(scalarOfBytes(size));
+  if (auto failed = checkMemoryAccess(state, base, atomic.offset, size, AccessKind::Write, &written,
+                                      nullptr, false))
+    return failed;
+  if (old.isPointer() && size < 8)
+    old = RegisterValue::ofScalar(scalarOfBytes(size));
+  if (compareExchange)
+    state.reg(0) = old;
+  else if (atomic.fetch || atomic.op == AtomicOp::Exchange)
+    state.reg(src) = old;
+  return std::nullopt;
+}
+
+Check Analysis::executeLoadPacket(AbstractState &state, const LoadPacket &load) {
+  if (!legacyPacketLoadsAllowed(input.type))
+    return violation(Rule::InvalidInstruction,
+                     "BPF_LD_[ABS|IND] instructions are not allowed for " +
+                         std::string(nameOf(input.type)) + " programs",
+                     state);
+  if (!state.references.empty())
+    return violation(Rule::UnreleasedReference,
+                     "BPF_LD_[ABS|IND] cannot be mixed with socket references: it may end the "
+                     "program while a reference is held",
+                     state);
+  if (state.lock)
+    return violation(Rule::Lock, "BPF_LD_[ABS|IND] cannot be used inside bpf_spin_lock-ed region",
+                     state);
+  if (auto failed = readable(state, 6))
+    return failed;
+  if (!state.reg(6).isPointerTo(RegionKind::Context))
+    return violation(Rule::InvalidInstruction, "at the time of BPF_LD_ABS|IND r6 != pointer to skb",
+                     state, {6});
+  if (load.indirect) {
+    if (auto failed = readable(state, load.src.index))
+      return failed;
+    if (!state.reg(load.src.index).isScalar())
+      return violation(Rule::InvalidInstruction,
+                       reg(load.src.index) + " must hold a scalar offset for BPF_LD_IND", state,
+                       {load.src.index});
+  }
+  for (unsigned r = 1; r <= 5; ++r)
+    state.reg(r) = RegisterValue::uninitialized();
+  state.reg(0) = RegisterValue::ofScalar(scalarOfBytes(bytes(load.width)));
+  return std::nullopt;
+}
+
+} // namespace bpfcheck::absint::detail

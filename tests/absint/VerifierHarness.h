@@ -1,0 +1,92 @@
+// Verifying a program written as BPF assembly text, for the verifier's unit tests. Maps are
+// referred to as `r1 = 0xfeed000K ll` (map K's address, ld_imm64 of a map) and
+// `r1 = 0xfeee000K ll` (the address of map K's value, as for global data).
+#pragma once
+
+#include "bpfcheck/absint/Verifier.h"
+#include "bpfcheck/frontend/Assembler.h"
+#include "bpfcheck/ir/ControlFlow.h"
+#include "bpfcheck/ir/Decoder.h"
+
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bpfcheck::test {
+
+struct VerifiedProgram {
+  std::unique_ptr<ProgramCode> code;
+  absint::VerifyResult result;
+
+  absint::Verdict verdict() const { return result.verdict; }
+  /// The rule of the first diagnostic (InvalidInstruction if none, which no test expects).
+  absint::Rule rule() const {
+    return result.diagnostics.empty() ? absint::Rule::InvalidInstruction
+                                      : result.diagnostics.front().rule;
+  }
+  std::string message() const {
+    return result.diagnostics.empty() ? std::string() : result.diagnostics.front().message;
+  }
+};
+
+inline absint::MapDescriptor mapOf(MapType type, std::uint32_t keySize, std::uint32_t valueSize,
+                                   std::uint32_t maxEntries, std::string name = "m") {
+  absint::MapDescriptor map;
+  map.name = std::move(name);
+  map.type = type;
+  map.keySize = keySize;
+  map.valueSize = valueSize;
+  map.maxEntries = maxEntries;
+  return map;
+}
+
+struct AsmProgram {
+  std::string text;
+  ProgramType type = ProgramType::SocketFilter;
+  std::optional<AttachType> attach;
+  std::vector<absint::MapDescriptor> maps;
+  bool gpl = true;
+  absint::VerifyOptions options;
+};
+
+inline VerifiedProgram verifyAsm(const AsmProgram &program) {
+  auto slots = assembleProgram(program.text);
+  REQUIRE_MESSAGE(slots, (slots ? std::string() : slots.error().message));
+  // Map references written as magic constants become map relocations.
+  for (std::size_t i = 0; i + 1 < slots->size(); ++i) {
+    encoding::RawInstruction &slot = (*slots)[i];
+    if (slot.opcode != 0x18)
+      continue;
+    const auto low = static_cast<std::uint32_t>(slot.imm);
+    const auto high = static_cast<std::uint32_t>((*slots)[i + 1].imm);
+    if (high == 0 && (low & 0xfffffff0u) == 0xfeed0000u) {
+      slot.registers = static_cast<std::uint8_t>(
+          (static_cast<unsigned>(ImmediateKind::MapIndex) << 4) | slot.dst());
+      slot.imm = static_cast<std::int32_t>(low & 0xf);
+    } else if (high == 0 && (low & 0xfffffff0u) == 0xfeee0000u) {
+      slot.registers = static_cast<std::uint8_t>(
+          (static_cast<unsigned>(ImmediateKind::MapIndexValue) << 4) | slot.dst());
+      slot.imm = static_cast<std::int32_t>(low & 0xf);
+    }
+    ++i;
+  }
+  auto decoded = decodeProgram(*slots);
+  REQUIRE_MESSAGE(decoded, (decoded ? std::string() : decoded.error().message));
+  auto code = buildProgramCode(std::move(*decoded), {});
+  REQUIRE_MESSAGE(code, (code ? std::string() : code.error().message));
+  VerifiedProgram verified;
+  verified.code = std::make_unique<ProgramCode>(std::move(*code));
+  absint::ProgramInput input;
+  input.name = "test";
+  input.code = verified.code.get();
+  input.type = program.type;
+  input.attach = program.attach;
+  input.maps = program.maps;
+  input.gplCompatible = program.gpl;
+  verified.result = absint::verify(input, program.options);
+  return verified;
+}
+
+} // namespace bpfcheck::test

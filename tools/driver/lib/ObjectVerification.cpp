@@ -1,0 +1,65 @@
+// From frontend objects to verifier inputs.
+
+#include "bpfcheck/driver/ObjectVerification.h"
+
+#include "bpfcheck/platform/ProgramRules.h"
+
+namespace bpfcheck::driver {
+
+namespace {
+
+absint::MapDescriptor describeMap(const MapDefinition &map) {
+  constexpr std::uint32_t readOnlyForPrograms = 1u << 7;  // BPF_F_RDONLY_PROG
+  constexpr std::uint32_t writeOnlyForPrograms = 1u << 8; // BPF_F_WRONLY_PROG
+  absint::MapDescriptor descriptor;
+  descriptor.name = map.name;
+  descriptor.type = static_cast<MapType>(map.type);
+  descriptor.keySize = map.keySize;
+  descriptor.valueSize = map.valueSize;
+  descriptor.maxEntries = map.maxEntries;
+  descriptor.flags = map.flags;
+  descriptor.readOnly = map.readOnly || (map.flags & readOnlyForPrograms) != 0;
+  descriptor.writeOnly = (map.flags & writeOnlyForPrograms) != 0;
+  if (map.innerMap)
+    descriptor.innerMap = static_cast<std::uint32_t>(*map.innerMap);
+  // A frozen read-only global-data map holds exactly its initial contents (libbpf freezes
+  // `.rodata` after filling it); the verifier may read them as constants.
+  const bool frozen = map.origin == MapOrigin::GlobalData || map.origin == MapOrigin::Kconfig;
+  if (frozen && map.readOnly) {
+    descriptor.frozenValue = map.initialData;
+    descriptor.frozenValue.resize(map.valueSize, std::byte{0});
+  }
+  descriptor.spinLockOffset = map.spinLockOffset;
+  return descriptor;
+}
+
+} // namespace
+
+absint::ProgramInput programInput(const Object &object, const Program &program) {
+  absint::ProgramInput input;
+  input.name = program.name;
+  input.code = &program.code;
+  input.type = program.type;
+  input.attach = program.expectedAttachType;
+  input.gplCompatible = licenseIsGplCompatible(object.license);
+  input.sleepable = program.sleepable;
+  input.malformed = program.malformed;
+  input.maps.reserve(object.maps.size());
+  for (const MapDefinition &map : object.maps)
+    input.maps.push_back(describeMap(map));
+  return input;
+}
+
+std::vector<ProgramVerdict> verifyObject(const Object &object, const absint::VerifyOptions &options,
+                                         std::string_view only) {
+  std::vector<ProgramVerdict> verdicts;
+  for (const Program &program : object.programs) {
+    if (!only.empty() && program.name != only)
+      continue;
+    const absint::ProgramInput input = programInput(object, program);
+    verdicts.push_back({&program, absint::verify(input, options)});
+  }
+  return verdicts;
+}
+
+} // namespace bpfcheck::driver
