@@ -111,6 +111,11 @@ private:
   Check checkContextAccess(AbstractState &state, unsigned base, std::int64_t offset, unsigned size,
                            AccessKind kind, RegisterValue *loaded, bool signExtend);
   Check checkReturnValue(const AbstractState &state) const;
+  /// Loads (and refused stores) through a BTF-typed kernel pointer.
+  Check checkKernelObjectAccess(AbstractState &state, unsigned base, std::int64_t at, unsigned size,
+                                AccessKind kind, RegisterValue *loaded);
+  Check checkKernelObjectWrite(AbstractState &state, unsigned base, std::int64_t offset,
+                               unsigned size);
   Check checkHelperArguments(AbstractState &state, const HelperPrototype &helper,
                              HelperCallFacts &facts);
   Check checkHelperArgument(AbstractState &state, const HelperPrototype &helper, unsigned reg,

@@ -89,7 +89,9 @@ StepOutcome Analysis::executeLocalCall(AbstractState state, std::uint32_t target
 
 Check Analysis::checkReturnValue(const AbstractState &state) const {
   const RegisterValue &r0 = state.reg(0);
-  const auto range = allowedReturnRange(input.type, input.attach, input.targetReturn);
+  const TargetReturn target =
+      input.attachTarget ? input.attachTarget->returns : TargetReturn::Value;
+  const auto range = allowedReturnRange(input.type, input.attach, target);
   if (!range) {
     if (r0.isPointer() && !options.privileged)
       return violation(Rule::PointerLeak, "r0 leaks addr as return value", state, {0});
@@ -119,7 +121,10 @@ Check Analysis::checkReturnValue(const AbstractState &state) const {
 StepOutcome Analysis::executeExit(AbstractState state, std::uint32_t index) {
   (void)index;
   StepOutcome outcome;
-  if (auto failed = readable(state, 0)) {
+  // The main function of a program attached to a void kernel function returns nothing.
+  const bool returnsVoid = state.frames.size() == 1 && input.attachTarget &&
+                           input.attachTarget->returns == TargetReturn::Void;
+  if (auto failed = readable(state, 0); failed && !returnsVoid) {
     outcome.violation = failed;
     return outcome;
   }
@@ -144,6 +149,8 @@ StepOutcome Analysis::executeExit(AbstractState state, std::uint32_t index) {
           state);
       return outcome;
     }
+    if (returnsVoid)
+      return outcome;
     if (auto failed = checkReturnValue(state))
       outcome.violation = failed;
     return outcome;

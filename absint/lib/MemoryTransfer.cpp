@@ -4,6 +4,7 @@
 #include "Analysis.h"
 
 #include "bpfcheck/absint/ScalarConversions.h"
+#include "bpfcheck/platform/KernelTypes.h"
 #include "bpfcheck/platform/ProgramRules.h"
 
 #include <algorithm>
@@ -87,7 +88,8 @@ Check Analysis::checkContextAccess(AbstractState &state, unsigned base, std::int
   ContextAccessOptions accessOptions;
   accessOptions.signExtended = signExtend;
   accessOptions.capBpf = options.privileged;
-  accessOptions.btfArguments = input.btfArguments;
+  if (input.attachTarget)
+    accessOptions.btfArguments = input.attachTarget->arguments;
   if (offset < 0 || offset > std::numeric_limits<std::uint16_t>::max())
     return violation(Rule::ContextAccess,
                      "invalid bpf_context access off=" + std::to_string(offset) +
@@ -105,8 +107,26 @@ Check Analysis::checkContextAccess(AbstractState &state, unsigned base, std::int
     return std::nullopt;
   PointerValue result;
   switch (access.yields) {
+  case ContextValue::BtfArgument: {
+    // A pointer argument of the attach target is a kernel object of its BTF type.
+    const auto slot = static_cast<unsigned>(offset / 8);
+    if (input.attachTarget && slot < input.attachTarget->argumentStructs.size() &&
+        !input.attachTarget->argumentStructs[slot].empty() && size == 8 && offset % 8 == 0) {
+      result.region = RegionKind::BtfObject;
+      result.btfType = input.attachTarget->argumentStructs[slot];
+      result.trust =
+          contextArgumentsTrusted(input.type, input.attach) ? Trust::Trusted : Trust::Plain;
+      if (contextArgumentMayBeNull(input.type, input.attach, slot)) {
+        result.maybeNull = true;
+        result.id = freshId();
+      }
+      *loaded = RegisterValue::ofPointer(result);
+      return std::nullopt;
+    }
+    *loaded = RegisterValue::ofScalar(loadedScalar(size, signExtend));
+    return std::nullopt;
+  }
   case ContextValue::Scalar:
-  case ContextValue::BtfArgument:
     *loaded = RegisterValue::ofScalar(loadedScalar(size, signExtend));
     return std::nullopt;
   case ContextValue::PacketStart:
@@ -343,6 +363,7 @@ Check Analysis::checkMemoryAccess(AbstractState &state, unsigned base, std::int6
     return std::nullopt;
   }
   case RegionKind::BtfObject:
+    return checkKernelObjectAccess(state, base, at, size, kind, loaded);
   case RegionKind::TcpSock:
   case RegionKind::XdpSock:
   case RegionKind::TracepointBuffer:
@@ -359,6 +380,96 @@ Check Analysis::checkMemoryAccess(AbstractState &state, unsigned base, std::int6
   return violation(Rule::InvalidDereference,
                    reg(base) + " invalid mem access '" + typeName(address) + "': " +
                        std::string(descriptionOf(pointer.region)) + " cannot be dereferenced",
+                   state, {base});
+}
+
+Check Analysis::checkKernelObjectAccess(AbstractState &state, unsigned base, std::int64_t at,
+                                        unsigned size, AccessKind kind, RegisterValue *loaded) {
+  const RegisterValue &address = state.reg(base);
+  const PointerValue &pointer = address.pointer;
+  if (!input.kernelTypes)
+    return violation(Rule::Unsupported,
+                     "accesses through " + typeName(address) +
+                         " pointers need the kernel's BTF, which was not given",
+                     state, {base});
+  if (!isConstant(pointer.variableOffset))
+    return violation(Rule::VariableOffset,
+                     reg(base) + " is " + typeName(address) + " invalid variable offset: off=" +
+                         std::to_string(at) + ", var_off=(" + describe(pointer.variableOffset) +
+                         "): kernel objects are read at constant offsets",
+                     state, {base});
+  const std::int64_t offset =
+      at + static_cast<std::int64_t>(pointer.variableOffset.bits.value.bits);
+  if (offset < 0)
+    return violation(Rule::MemoryBounds,
+                     reg(base) + " is " + typeName(address) +
+                         " invalid negative access: off=" + std::to_string(offset),
+                     state, {base});
+  if (kind == AccessKind::Write)
+    return checkKernelObjectWrite(state, base, offset, size);
+  const KernelField field =
+      input.kernelTypes->readField(pointer.btfType, static_cast<std::uint32_t>(offset), size);
+  if (!field.allowed)
+    return violation(Rule::MemoryBounds, field.reason, state, {base});
+  if (!loaded)
+    return std::nullopt;
+  if (field.isPointer) {
+    // A pointer read from a kernel object keeps the trust of its source only for the fields
+    // the kernel lists (elsewhere it may be stale; the kernel reads through it with
+    // exception handling, so reads stay allowed).
+    PointerValue object;
+    object.region = RegionKind::BtfObject;
+    object.btfType = field.pointee;
+    object.trust = pointer.trust;
+    if (pointer.trust == Trust::Trusted) {
+      const FieldTrust trust = trustOfPointerField(pointer.btfType, field.member);
+      object.trust = trust == FieldTrust::Untrusted ? Trust::Untrusted : Trust::Trusted;
+      if (trust == FieldTrust::RcuOrNull || trust == FieldTrust::TrustedOrNull) {
+        object.maybeNull = true;
+        object.id = freshId();
+      }
+    }
+    *loaded = RegisterValue::ofPointer(object);
+  } else {
+    *loaded = RegisterValue::ofScalar(loadedScalar(size, false));
+  }
+  return std::nullopt;
+}
+
+Check Analysis::checkKernelObjectWrite(AbstractState &state, unsigned base, std::int64_t offset,
+                                       unsigned size) {
+  const PointerValue &pointer = state.reg(base).pointer;
+  const std::string object(pointer.btfType);
+  bool structWritable = false;
+  for (const WritableKernelField &field : allWritableKernelFields()) {
+    if (input.type != ProgramType::StructOps || field.structOpsType != input.structOpsType ||
+        field.objectStruct != pointer.btfType)
+      continue;
+    structWritable = true;
+    const auto extent = input.kernelTypes->memberExtent(field.memberStruct, field.memberPath);
+    if (!extent)
+      continue;
+    const auto [first, end] = *extent;
+    const bool starts =
+        offset == first || (field.anyOffsetInside && offset > first && offset < end);
+    if (!starts)
+      continue;
+    if (offset + size > end)
+      return violation(Rule::ReadOnlyWrite,
+                       "write access at off " + std::to_string(offset) + " with size " +
+                           std::to_string(size) + " beyond the member of " + object + " ended at " +
+                           std::to_string(end),
+                       state, {base});
+    return std::nullopt;
+  }
+  if (structWritable)
+    return violation(Rule::ReadOnlyWrite,
+                     "no write support to " + object + " at off " + std::to_string(offset) +
+                         ": only a few members of " + object + " may be written",
+                     state, {base});
+  return violation(Rule::ReadOnlyWrite,
+                   "only read is supported: writing " + bytesText(size) + " at offset " +
+                       std::to_string(offset) + " of struct " + object + " is not allowed",
                    state, {base});
 }
 

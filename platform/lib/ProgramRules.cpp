@@ -49,6 +49,24 @@ bool legacyPacketLoadsAllowed(ProgramType type) {
          legacyPacketLoadTypes.end();
 }
 
+bool contextArgumentsTrusted(ProgramType type, std::optional<AttachType> attach) {
+  switch (type) {
+  case ProgramType::Tracing:
+    return attach == AttachType::TraceRawTp || attach == AttachType::TraceIter;
+  case ProgramType::StructOps:
+    return true;
+  default:
+    // LSM hooks are trusted except a kernel list of hooks (untrusted_lsm_hooks) that the
+    // tables do not carry: treated as not trusted, which only refuses more.
+    return false;
+  }
+}
+
+bool contextArgumentMayBeNull(ProgramType type, std::optional<AttachType> attach,
+                              unsigned argument) {
+  return type == ProgramType::Tracing && attach == AttachType::TraceIter && argument >= 1;
+}
+
 bool licenseIsGplCompatible(std::string_view license) {
   return std::find(gplCompatibleLicenses.begin(), gplCompatibleLicenses.end(), license) !=
          gplCompatibleLicenses.end();

@@ -2,7 +2,10 @@
 
 #include "bpfcheck/driver/ObjectVerification.h"
 
+#include "bpfcheck/frontend/BtfKernelTypes.h"
 #include "bpfcheck/platform/ProgramRules.h"
+
+#include <optional>
 
 namespace bpfcheck::driver {
 
@@ -35,7 +38,8 @@ absint::MapDescriptor describeMap(const MapDefinition &map) {
 
 } // namespace
 
-absint::ProgramInput programInput(const Object &object, const Program &program) {
+absint::ProgramInput programInput(const Object &object, const Program &program,
+                                  const KernelTypes *kernelTypes) {
   absint::ProgramInput input;
   input.name = program.name;
   input.code = &program.code;
@@ -44,6 +48,18 @@ absint::ProgramInput programInput(const Object &object, const Program &program) 
   input.gplCompatible = licenseIsGplCompatible(object.license);
   input.sleepable = program.sleepable;
   input.malformed = program.malformed;
+  input.kernelTypes = kernelTypes;
+  const bool hasTarget = !program.attachTarget.empty() || program.type == ProgramType::StructOps;
+  input.structOpsType = program.structOpsType;
+  if (kernelTypes && hasTarget)
+    input.attachTarget =
+        kernelTypes->attachTarget(program.type, program.expectedAttachType, program.attachTarget,
+                                  program.structOpsType, program.structOpsMember);
+  // Arguments the kernel promotes to a more specific struct (a tcp_congestion_ops
+  // callback's `struct sock *` is a tcp_sock).
+  if (input.attachTarget && program.type == ProgramType::StructOps)
+    for (std::string_view &argument : input.attachTarget->argumentStructs)
+      argument = promotedArgumentStruct(program.structOpsType, argument);
   input.maps.reserve(object.maps.size());
   for (const MapDefinition &map : object.maps)
     input.maps.push_back(describeMap(map));
@@ -51,12 +67,18 @@ absint::ProgramInput programInput(const Object &object, const Program &program) 
 }
 
 std::vector<ProgramVerdict> verifyObject(const Object &object, const absint::VerifyOptions &options,
-                                         std::string_view only) {
+                                         std::string_view only, const KernelTypes *kernelTypes) {
+  // The running kernel's types, read only if a program needs them.
+  std::optional<BtfKernelTypes> runningKernel;
+  if (!kernelTypes) {
+    runningKernel.emplace();
+    kernelTypes = &*runningKernel;
+  }
   std::vector<ProgramVerdict> verdicts;
   for (const Program &program : object.programs) {
     if (!only.empty() && program.name != only)
       continue;
-    const absint::ProgramInput input = programInput(object, program);
+    const absint::ProgramInput input = programInput(object, program, kernelTypes);
     verdicts.push_back({&program, absint::verify(input, options)});
   }
   return verdicts;

@@ -6,6 +6,7 @@
 #include "bpfcheck/absint/Diagnostic.h"
 #include "bpfcheck/ir/Program.h"
 #include "bpfcheck/platform/ContextLayout.h"
+#include "bpfcheck/platform/KernelTypes.h"
 #include "bpfcheck/platform/Types.h"
 
 #include <cstddef>
@@ -46,9 +47,13 @@ struct ProgramInput {
   bool sleepable = false;
   /// Indexed by the map index of ld_imm64 (ImmediateKind::MapIndex / MapIndexValue).
   std::vector<MapDescriptor> maps;
-  /// Tracing programs: the attach target's arguments from BTF.
-  std::optional<BtfArguments> btfArguments;
-  TargetReturn targetReturn = TargetReturn::Value;
+  /// Tracing, LSM, iterator and struct_ops programs: the attach target's arguments and
+  /// return type, from the kernel's BTF.
+  std::optional<AttachTargetInfo> attachTarget;
+  /// struct_ops programs: the kernel struct whose member the program implements.
+  std::string structOpsType;
+  /// The kernel's struct layouts, for BTF-typed pointers (null: such accesses are refused).
+  const KernelTypes *kernelTypes = nullptr;
   /// Why the code could not be decoded or linked; non-empty: rejected with this message.
   std::string malformed;
 };

@@ -6,6 +6,7 @@
 
 #include "bpfcheck/platform/Types.h"
 
+#include <optional>
 #include <string_view>
 
 namespace bpfcheck {
@@ -23,6 +24,15 @@ PacketAccessRule packetAccessOf(ProgramType type);
 
 /// Whether LD_ABS / LD_IND may be used (may_access_skb).
 bool legacyPacketLoadsAllowed(ProgramType type);
+
+/// Whether the kernel marks the BTF-typed context arguments of a program trusted
+/// (prog_args_trusted: tp_btf, iterators, struct_ops; LSM hooks mostly).
+bool contextArgumentsTrusted(ProgramType type, std::optional<AttachType> attach);
+
+/// Whether a struct-pointer context argument may be NULL (iterators: every object argument
+/// after the `meta` one is NULL at the end of the iteration).
+bool contextArgumentMayBeNull(ProgramType type, std::optional<AttachType> attach,
+                              unsigned argument);
 
 /// Whether the kernel treats a program's licence as GPL-compatible (license_is_gpl_compatible).
 bool licenseIsGplCompatible(std::string_view license);

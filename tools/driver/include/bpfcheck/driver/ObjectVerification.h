@@ -11,17 +11,20 @@
 
 namespace bpfcheck::driver {
 
-/// The verifier's view of one program of `object`. The result refers to `program.code`:
-/// keep the object alive while it is used.
-absint::ProgramInput programInput(const Object &object, const Program &program);
+/// The verifier's view of one program of `object`. The result refers to `program.code` and
+/// to `kernelTypes` (which may be null): keep them alive while it is used.
+absint::ProgramInput programInput(const Object &object, const Program &program,
+                                  const KernelTypes *kernelTypes);
 
 struct ProgramVerdict {
   const Program *program = nullptr;
   absint::VerifyResult result;
 };
 
-/// Verifies every program of the object (or only the one named `only`), in object order.
+/// Verifies every program of the object (or only the one named `only`), in object order,
+/// with the kernel types of `kernelTypes` (null: the running kernel's BTF, read if needed).
 std::vector<ProgramVerdict> verifyObject(const Object &object, const absint::VerifyOptions &options,
-                                         std::string_view only = {});
+                                         std::string_view only = {},
+                                         const KernelTypes *kernelTypes = nullptr);
 
 } // namespace bpfcheck::driver

@@ -1,0 +1,251 @@
+// Kernel struct fields and attach targets from BTF (the kernel's btf_struct_walk and
+// btf_ctx_access, as far as the verifier needs them).
+
+#include "bpfcheck/frontend/BtfKernelTypes.h"
+
+#include "TargetBtf.h"
+
+#include <bpf/btf.h>
+
+namespace bpfcheck {
+
+struct BtfKernelTypes::Loaded {
+  TargetBtf target;
+  explicit Loaded(std::string path) : target(std::move(path)) {}
+};
+
+namespace {
+
+const btf_type *skipModifiers(const btf *types, std::uint32_t &id) {
+  const btf_type *type = btf__type_by_id(types, id);
+  while (type && (btf_is_mod(type) || btf_is_typedef(type))) {
+    id = type->type;
+    type = btf__type_by_id(types, id);
+  }
+  return type;
+}
+
+std::string_view nameOf(const btf *types, const btf_type *type) {
+  const char *name = btf__name_by_offset(types, type->name_off);
+  return name ? std::string_view(name) : std::string_view();
+}
+
+/// The struct a pointer type points to, if it points to a named struct or union.
+std::string_view pointeeStruct(const btf *types, std::uint32_t pointerId) {
+  const btf_type *pointer = skipModifiers(types, pointerId);
+  if (!pointer || !btf_is_ptr(pointer))
+    return {};
+  std::uint32_t pointeeId = pointer->type;
+  const btf_type *pointee = skipModifiers(types, pointeeId);
+  if (!pointee || !(btf_is_struct(pointee) || btf_is_union(pointee)))
+    return {};
+  return nameOf(types, pointee);
+}
+
+KernelField walk(const btf *types, std::uint32_t typeId, std::string_view structName,
+                 std::uint32_t offset, std::uint32_t size, int depth) {
+  const btf_type *type = skipModifiers(types, typeId);
+  KernelField field;
+  if (!type || depth > 32) {
+    field.reason = "cannot follow the BTF of struct " + std::string(structName);
+    return field;
+  }
+  if (btf_is_array(type)) {
+    const struct btf_array *array = btf_array(type);
+    const long elementSize = btf__resolve_size(types, array->type);
+    if (elementSize <= 0) {
+      field.reason = "array of unsized elements in struct " + std::string(structName);
+      return field;
+    }
+    return walk(types, array->type, structName, offset % std::uint32_t(elementSize), size,
+                depth + 1);
+  }
+  if (!(btf_is_struct(type) || btf_is_union(type))) {
+    field.allowed = true;
+    field.isPointer = btf_is_ptr(type) && offset == 0 && size == 8;
+    if (field.isPointer)
+      field.pointee = pointeeStruct(types, typeId);
+    field.isPointer = field.isPointer && !field.pointee.empty();
+    return field;
+  }
+  if (offset + std::uint64_t(size) > type->size) {
+    field.reason = "access beyond struct " + std::string(structName) + " at off " +
+                   std::to_string(offset) + " size " + std::to_string(size) + " (it has " +
+                   std::to_string(type->size) + " bytes)";
+    return field;
+  }
+  const btf_member *member = btf_members(type);
+  for (unsigned i = 0; i < btf_vlen(type); ++i, ++member) {
+    const std::uint32_t memberOffset = btf_member_bit_offset(type, i) / 8;
+    const long memberSize = btf__resolve_size(types, member->type);
+    if (memberSize <= 0 || offset < memberOffset || offset >= memberOffset + memberSize)
+      continue;
+    if (offset + size > memberOffset + memberSize) {
+      // Straddling two members: only a number.
+      field.allowed = true;
+      return field;
+    }
+    KernelField inner =
+        walk(types, member->type, structName, offset - memberOffset, size, depth + 1);
+    if (inner.member.empty()) {
+      const char *memberName = btf__name_by_offset(types, member->name_off);
+      inner.member = memberName ? std::string_view(memberName) : std::string_view();
+    }
+    return inner;
+  }
+  field.reason = "struct " + std::string(structName) + " doesn't have field at offset " +
+                 std::to_string(offset);
+  return field;
+}
+
+std::uint32_t functionProtoOf(const btf *types, std::uint32_t id) {
+  const btf_type *type = btf__type_by_id(types, id);
+  while (type &&
+         (btf_is_typedef(type) || btf_is_ptr(type) || btf_is_func(type) || btf_is_mod(type))) {
+    id = type->type;
+    type = btf__type_by_id(types, id);
+  }
+  return type && btf_is_func_proto(type) ? id : 0;
+}
+
+std::optional<AttachTargetInfo> describeProto(const btf *types, std::uint32_t protoId,
+                                              bool skipFirst) {
+  const btf_type *proto = btf__type_by_id(types, protoId);
+  if (!proto || !btf_is_func_proto(proto))
+    return std::nullopt;
+  AttachTargetInfo info;
+  const btf_param *params = btf_params(proto);
+  const unsigned first = skipFirst ? 1 : 0;
+  for (unsigned i = first; i < btf_vlen(proto) && info.arguments.count < 12; ++i) {
+    std::uint32_t paramId = params[i].type;
+    const btf_type *param = skipModifiers(types, paramId);
+    if (param && btf_is_ptr(param)) {
+      info.arguments.pointerMask |= std::uint16_t(1u << info.arguments.count);
+      info.argumentStructs[info.arguments.count] = pointeeStruct(types, params[i].type);
+    }
+    ++info.arguments.count;
+  }
+  info.arguments.returnsValue = proto->type != 0;
+  std::uint32_t returnId = proto->type;
+  const btf_type *returned = proto->type ? skipModifiers(types, returnId) : nullptr;
+  info.arguments.returnIsPointer = returned && btf_is_ptr(returned);
+  info.returns = proto->type == 0 ? TargetReturn::Void : TargetReturn::Value;
+  return info;
+}
+
+} // namespace
+
+BtfKernelTypes::BtfKernelTypes(std::string path)
+    : loaded(std::make_unique<Loaded>(std::move(path))) {}
+
+BtfKernelTypes::~BtfKernelTypes() = default;
+
+KernelField BtfKernelTypes::readField(std::string_view structName, std::uint32_t offset,
+                                      std::uint32_t size) const {
+  KernelField field;
+  auto types = loaded->target.get("reading struct " + std::string(structName));
+  if (!types) {
+    field.reason = types.error().message;
+    return field;
+  }
+  const std::string name(structName);
+  int id = btf__find_by_name_kind(*types, name.c_str(), BTF_KIND_STRUCT);
+  if (id <= 0)
+    id = btf__find_by_name_kind(*types, name.c_str(), BTF_KIND_UNION);
+  if (id <= 0) {
+    field.reason = "the kernel's BTF has no struct " + name;
+    return field;
+  }
+  return walk(*types, std::uint32_t(id), structName, offset, size, 0);
+}
+
+std::optional<std::pair<std::uint32_t, std::uint32_t>>
+BtfKernelTypes::memberExtent(std::string_view structName, std::string_view memberPath) const {
+  auto loadedTypes = loaded->target.get("the member " + std::string(memberPath));
+  if (!loadedTypes)
+    return std::nullopt;
+  const btf *types = *loadedTypes;
+  const std::string name(structName);
+  int structId = btf__find_by_name_kind(types, name.c_str(), BTF_KIND_STRUCT);
+  if (structId <= 0)
+    return std::nullopt;
+  std::uint32_t id = std::uint32_t(structId);
+  std::uint32_t offset = 0;
+  std::string_view rest = memberPath;
+  // Follows each name of the path, looking through anonymous members on the way.
+  auto findMember =
+      [&](auto &self, std::uint32_t typeId, std::string_view wanted,
+          std::uint32_t base) -> std::optional<std::pair<std::uint32_t, std::uint32_t>> {
+    const btf_type *type = skipModifiers(types, typeId);
+    if (!type || !(btf_is_struct(type) || btf_is_union(type)))
+      return std::nullopt;
+    const btf_member *member = btf_members(type);
+    for (unsigned i = 0; i < btf_vlen(type); ++i, ++member) {
+      const std::uint32_t at = base + btf_member_bit_offset(type, i) / 8;
+      const char *memberName = btf__name_by_offset(types, member->name_off);
+      if (memberName && wanted == memberName)
+        return std::make_pair(member->type, at);
+      if (!memberName || !*memberName)
+        if (auto inner = self(self, member->type, wanted, at))
+          return inner;
+    }
+    return std::nullopt;
+  };
+  std::uint32_t memberType = id;
+  while (!rest.empty()) {
+    const std::size_t dot = rest.find('.');
+    const std::string_view part = rest.substr(0, dot);
+    rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
+    auto found = findMember(findMember, memberType, part, offset);
+    if (!found)
+      return std::nullopt;
+    memberType = found->first;
+    offset = found->second;
+  }
+  const long size = btf__resolve_size(types, memberType);
+  if (size < 0)
+    return std::nullopt;
+  return std::make_pair(offset, offset + std::uint32_t(size));
+}
+
+std::optional<AttachTargetInfo>
+BtfKernelTypes::attachTarget(ProgramType type, std::optional<AttachType> attach,
+                             std::string_view target, std::string_view structOpsType,
+                             std::string_view structOpsMember) const {
+  auto loadedTypes = loaded->target.get("the attach target " + std::string(target));
+  if (!loadedTypes)
+    return std::nullopt;
+  const btf *types = *loadedTypes;
+  if (type == ProgramType::StructOps) {
+    const std::string structName(structOpsType);
+    const int id = btf__find_by_name_kind(types, structName.c_str(), BTF_KIND_STRUCT);
+    if (id <= 0)
+      return std::nullopt;
+    const btf_type *structType = btf__type_by_id(types, std::uint32_t(id));
+    const btf_member *member = btf_members(structType);
+    for (unsigned i = 0; i < btf_vlen(structType); ++i, ++member) {
+      const char *memberName = btf__name_by_offset(types, member->name_off);
+      if (memberName && structOpsMember == memberName)
+        return describeProto(types, functionProtoOf(types, member->type), false);
+    }
+    return std::nullopt;
+  }
+  std::string name(target);
+  int kind = BTF_KIND_FUNC;
+  bool skipFirst = false;
+  if (type == ProgramType::Lsm) {
+    name = "bpf_lsm_" + name;
+  } else if (attach == AttachType::TraceRawTp) {
+    name = "btf_trace_" + name;
+    kind = BTF_KIND_TYPEDEF;
+    skipFirst = true;
+  } else if (attach == AttachType::TraceIter) {
+    name = "bpf_iter_" + name;
+  }
+  const int id = btf__find_by_name_kind(types, name.c_str(), kind);
+  if (id <= 0)
+    return std::nullopt;
+  return describeProto(types, functionProtoOf(types, std::uint32_t(id)), skipFirst);
+}
+
+} // namespace bpfcheck
