@@ -110,8 +110,10 @@ Check Analysis::pointerArithmetic(AbstractState &state, const Alu &alu) {
                          " prohibited, null-check it first",
                      state, {dst});
   const bool knownZero = isConstant(offset) && offset.bits.value.bits == 0;
-  if (!allowsArithmetic(pointer.region) &&
-      !(pointer.region == RegionKind::MapPointer && knownZero && alu.op == AluOp::Add))
+  // Flow keys take only constant offsets; a map pointer only + 0 (the kernel's cases).
+  const bool allowed = allowsArithmetic(pointer.region) &&
+                       (pointer.region != RegionKind::FlowKeys || isConstant(offset));
+  if (!allowed && !(pointer.region == RegionKind::MapPointer && knownZero && alu.op == AluOp::Add))
     return violation(Rule::PointerArithmetic,
                      "r" + std::to_string(dst) + " pointer arithmetic on " +
                          typeName(RegisterValue::ofPointer(pointer)) + " prohibited",
@@ -128,6 +130,13 @@ Check Analysis::pointerArithmetic(AbstractState &state, const Alu &alu) {
       return violation(Rule::PointerArithmetic,
                        "r" + std::to_string(dst) + " tried to subtract pointer from scalar", state,
                        {dst});
+    // JITs may not handle a frame pointer moved by subtraction (the kernel refuses it).
+    if (alu.op == AluOp::Sub && pointer.region == RegionKind::Stack)
+      return violation(Rule::PointerArithmetic,
+                       "r" + std::to_string(dst) +
+                           " subtraction from stack pointer prohibited: add a negative offset "
+                           "instead",
+                       state, {dst});
     if (isConstant(offset)) {
       const auto value = static_cast<std::int64_t>(offset.bits.value.bits);
       result.fixedOffset += alu.op == AluOp::Add ? value : -value;
@@ -198,6 +207,15 @@ Check Analysis::executeAlu(AbstractState &state, const Alu &alu) {
   const RegisterValue source = operandValue(state, alu.src);
   if (target.isPointer() || source.isPointer())
     return pointerArithmetic(state, alu);
+  const bool isShift = alu.op == AluOp::Lsh || alu.op == AluOp::Rsh || alu.op == AluOp::Arsh;
+  const std::uint64_t largestAmount =
+      alu.is64 ? source.scalar.unsigned64.maximum.bits : source.scalar.unsigned32.maximum.bits;
+  if (isShift && largestAmount >= (alu.is64 ? 64u : 32u)) {
+    // The ISA masks the amount, but the kernel treats a shift by the width or more as
+    // undefined (not every JIT masks): the result is unknown.
+    target = RegisterValue::ofScalar(alu.is64 ? unknownScalar() : scalarOfBytes(4));
+    return std::nullopt;
+  }
   target = RegisterValue::ofScalar(scalarAlu(alu.op, alu.is64, target.scalar, source.scalar));
   return std::nullopt;
 }

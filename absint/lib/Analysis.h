@@ -123,7 +123,12 @@ private:
   RegisterValue helperResult(AbstractState &state, const HelperPrototype &helper,
                              const HelperCallFacts &facts, std::uint32_t index);
 
+  /// One instruction may not access context-like and other memory on different paths.
+  Check checkSamePointerKind(const AbstractState &state, unsigned base);
+
   std::uint32_t lastId = 0;
+  /// Per instruction: the region its memory access used first (-1: none yet).
+  std::vector<std::int16_t> accessRegions;
   std::uint32_t currentIndex = 0;
 };
 

@@ -163,7 +163,14 @@ StepOutcome Analysis::executeBranch(AbstractState state, const ConditionalJump &
                              left.pointer.region == RegionKind::PacketEnd) ||
                             (right.pointer.region == RegionKind::PacketMeta &&
                              left.pointer.region == RegionKind::Packet);
-    if (leftLower || rightLower) {
+    // Metadata pointers are bounded only by the unmodified start of packet data
+    // (reg_is_init_pkt_pointer): `meta + 8 <= data + 8` says nothing.
+    const PointerValue &upper = leftLower ? right.pointer : left.pointer;
+    const bool upperIsDataStart =
+        upper.region != RegionKind::Packet ||
+        (upper.fixedOffset == 0 && upper.id == 0 && isConstant(upper.variableOffset) &&
+         upper.variableOffset.bits.value.bits == 0);
+    if ((leftLower || rightLower) && upperIsDataStart) {
       const PointerValue lower = leftLower ? left.pointer : right.pointer;
       const Condition condition = leftLower ? jump.condition : swapped(jump.condition);
       for (bool taken : {true, false}) {

@@ -73,6 +73,8 @@ private:
   /// Follows one path; false when the whole analysis must stop.
   bool explore(PendingPath path);
   void pathEnded(std::int64_t checkpoint);
+  void record(const AbstractState &state, std::uint32_t index);
+  void finishInvariants();
   /// Whether a kept state covers `state` at `index`, so that the path may end.
   bool covered(const AbstractState &state, std::uint32_t index);
   bool overBudget(std::uint32_t index);
@@ -91,6 +93,9 @@ private:
   /// hash: a path that comes back to one of them in the same state loops forever.
   std::vector<std::unordered_multimap<std::uint64_t, std::uint32_t>> inProgressAt;
   std::deque<Checkpoint> checkpoints;
+  /// With recordInvariants: per instruction, the join of the states seen there (one per
+  /// call stack shape).
+  std::vector<std::vector<AbstractState>> seen;
   std::vector<PendingPath> pending;
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
   std::uint64_t stateBytes = 0;
@@ -251,6 +256,8 @@ bool Explorer::explore(PendingPath path) {
       stats.states = checkpoints.size();
     }
     ++stats.instructionsProcessed;
+    if (options.recordInvariants)
+      record(state, index);
     detail::StepOutcome outcome = analysis.step(std::move(state), index);
     if (outcome.violation) {
       reject(std::move(*outcome.violation), index);
@@ -279,14 +286,39 @@ bool Explorer::explore(PendingPath path) {
   }
 }
 
+void Explorer::record(const AbstractState &state, std::uint32_t index) {
+  if (seen.empty())
+    seen.resize(input.code->instructions.size());
+  for (AbstractState &known : seen[index])
+    if (auto joined = join(known, state)) {
+      known = std::move(*joined);
+      return;
+    }
+  if (seen[index].size() < 4)
+    seen[index].push_back(state);
+}
+
+void Explorer::finishInvariants() {
+  if (!options.recordInvariants)
+    return;
+  result.invariants.assign(input.code->instructions.size(), {});
+  for (std::size_t i = 0; i < seen.size(); ++i)
+    for (const AbstractState &state : seen[i])
+      for (std::string &line : describeState(state))
+        result.invariants[i].push_back(std::move(line));
+}
+
 void Explorer::run() {
   pending.push_back({analysis.initialState(), 0, -1});
   while (!pending.empty()) {
     PendingPath path = std::move(pending.back());
     pending.pop_back();
-    if (!explore(std::move(path)))
+    if (!explore(std::move(path))) {
+      finishInvariants();
       return;
+    }
   }
+  finishInvariants();
   // The combined stack of every call chain (check_max_stack_depth).
   const ProgramCode &code = *input.code;
   std::vector<std::vector<std::uint32_t>> callees(code.functions.size());

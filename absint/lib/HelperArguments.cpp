@@ -50,10 +50,19 @@ Check Analysis::checkHelperMemory(AbstractState &state, unsigned r, std::uint64_
   const RegisterValue &value = state.reg(r);
   const PointerValue &pointer = value.pointer;
   const std::string what = std::string(argument) + " (" + reg(r) + ")";
-  if (maximumSize == 0)
-    return std::nullopt;
   const std::int64_t smin = asSigned(pointer.variableOffset.signed64.minimum);
   const std::int64_t smax = asSigned(pointer.variableOffset.signed64.maximum);
+  if (maximumSize == 0) {
+    // Nothing is accessed, but a stack pointer must still point into the frame.
+    if (pointer.region == RegionKind::Stack &&
+        (pointer.fixedOffset + smin < -StackFrame::size || pointer.fixedOffset + smax > 0 ||
+         smin <= -(std::int64_t(1) << 29) || smax >= (std::int64_t(1) << 29)))
+      return violation(Rule::StackBounds,
+                       "invalid variable-offset indirect access to stack " + reg(r) + ": " + what +
+                           " may point outside the frame [-512, 0)",
+                       state, {r});
+    return std::nullopt;
+  }
   const std::int64_t size = static_cast<std::int64_t>(maximumSize);
   switch (pointer.region) {
   case RegionKind::Stack: {
@@ -103,6 +112,11 @@ Check Analysis::checkHelperMemory(AbstractState &state, unsigned r, std::uint64_
   if (pointer.region == RegionKind::MapValue) {
     const MapDescriptor &map = input.maps[pointer.map];
     regionSize = map.valueSize;
+    if (kind == AccessKind::Read && map.writeOnly)
+      return violation(Rule::ReadOnlyWrite,
+                       "read from map forbidden: " + what + " points into map '" + map.name +
+                           "', which programs may only write",
+                       state, {r});
     if (kind == AccessKind::Write && map.readOnly)
       return violation(Rule::ReadOnlyWrite,
                        "write into map forbidden: " + what + " points into map '" + map.name +
@@ -239,6 +253,20 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
       return mismatch("writable memory");
     if (arg.flags & FixedSize) {
       const AccessKind kind = (arg.flags & (Uninit | Write)) ? AccessKind::Write : AccessKind::Read;
+      if (arg.flags & Aligned) {
+        // MEM_ALIGNED: the memory must be aligned to its size (a long or an int).
+        const Tnum<BitWord<64>> offset =
+            tnumAdd(value.pointer.variableOffset.bits,
+                    Tnum<BitWord<64>>::constant(
+                        BitWord<64>(static_cast<std::uint64_t>(value.pointer.fixedOffset))));
+        const std::uint64_t lowBits = arg.size - 1;
+        if (arg.size > 1 && ((offset.value.bits | offset.mask.bits) & lowBits) != 0)
+          return violation(Rule::Alignment,
+                           "misaligned " + std::string(kernelNameOf(value.pointer.region)) +
+                               " access: argument " + std::to_string(r) + " of " + name +
+                               " must be aligned to " + std::to_string(arg.size) + " bytes",
+                           state, {r});
+      }
       return checkHelperMemory(state, r, arg.size, arg.size, kind, "the memory argument");
     }
     return std::nullopt; // checked with its size argument

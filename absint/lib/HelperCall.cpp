@@ -65,6 +65,9 @@ RegisterValue Analysis::helperResult(AbstractState &state, const HelperPrototype
       if (lookupOfConstantKeyIsNeverNull(map.type) && facts.constantKey &&
           *facts.constantKey < map.maxEntries)
         pointer.maybeNull = false;
+      // Values holding a spin lock are told apart by identity (which lock is held).
+      if (map.spinLockOffset)
+        pointer.id = freshId();
       break;
     }
     break;
@@ -104,7 +107,7 @@ RegisterValue Analysis::helperResult(AbstractState &state, const HelperPrototype
   case ReturnKind::DynptrMemory:
     return RegisterValue::unknown(); // refused before the call is followed
   }
-  if (pointer.maybeNull)
+  if (pointer.maybeNull && pointer.id == 0)
     pointer.id = freshId();
   if (acquires) {
     const std::uint32_t reference = freshId();
@@ -158,6 +161,11 @@ StepOutcome Analysis::executeHelper(AbstractState state, const Call &call, std::
     outcome.violation = failed;
     return outcome;
   }
+  if (const RequiredZeroArgument *zero = findRequiredZeroArgument(helper->id);
+      zero && !state.reg(zero->argument).isNull())
+    return fail(Rule::HelperArgument, std::string(zero->message) + ": argument " +
+                                          std::to_string(zero->argument) + " of " +
+                                          std::string(helper->name) + " must be 0");
 
   switch (helper->id) {
   case HelperId::TailCall:

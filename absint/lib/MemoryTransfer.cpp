@@ -205,9 +205,22 @@ Check Analysis::checkMemoryAccess(AbstractState &state, unsigned base, std::int6
                          state, {base});
       touchStack(state, pointer.frame, first);
       if (kind == AccessKind::Write) {
+        if (stored->isPointerTo(RegionKind::Stack) && stored->pointer.frame > pointer.frame)
+          return violation(Rule::PointerLeak,
+                           "cannot spill pointers to stack into stack frame of the caller: "
+                           "the frame they point into ends with the call",
+                           state, {base});
         frame.stack.store(first, size, *stored);
         return std::nullopt;
       }
+      if (const StackSlot *slot = frame.stack.slotAt(first); slot && slot->spillSize == 8 &&
+                                                             slot->spilled.isPointer() &&
+                                                             (size != 8 || byteInSlot(first) != 0))
+        return violation(Rule::PointerLeak,
+                         "invalid size of register fill: reading " + bytesText(size) +
+                             " of the pointer spilled at fp" +
+                             std::to_string(first - byteInSlot(first)),
+                         state, {base});
       if (!options.privileged && !frame.stack.initialized(first, first + size))
         return violation(Rule::UninitializedStack,
                          "invalid read from stack off " + std::to_string(first) + " size " +
@@ -473,8 +486,37 @@ Check Analysis::checkKernelObjectWrite(AbstractState &state, unsigned base, std:
                    state, {base});
 }
 
+Check Analysis::checkSamePointerKind(const AbstractState &state, unsigned base) {
+  const RegisterValue &address = state.reg(base);
+  if (!address.isPointer())
+    return std::nullopt;
+  // The kernel rewrites context, socket and kernel-object accesses per instruction, so one
+  // instruction may not access those and other kinds of memory on different paths.
+  auto rewritten = [](RegionKind region) {
+    return region == RegionKind::Context || region == RegionKind::Socket ||
+           region == RegionKind::SockCommon || region == RegionKind::TcpSock ||
+           region == RegionKind::XdpSock || region == RegionKind::BtfObject;
+  };
+  if (accessRegions.empty())
+    accessRegions.assign(input.code->instructions.size(), -1);
+  std::int16_t &seen = accessRegions[currentIndex];
+  const auto region = static_cast<std::int16_t>(address.pointer.region);
+  if (seen >= 0 && seen != region &&
+      (rewritten(address.pointer.region) || rewritten(static_cast<RegionKind>(seen))))
+    return violation(Rule::InvalidDereference,
+                     "same insn cannot be used with different pointers: " + reg(base) + " is " +
+                         typeName(address) + " here and " +
+                         std::string(kernelNameOf(static_cast<RegionKind>(seen))) +
+                         " on another path",
+                     state, {base});
+  seen = region;
+  return std::nullopt;
+}
+
 Check Analysis::executeLoad(AbstractState &state, const Load &load) {
   if (auto failed = writable(load.dst.index))
+    return failed;
+  if (auto failed = checkSamePointerKind(state, load.base.index))
     return failed;
   RegisterValue loaded;
   if (auto failed = checkMemoryAccess(state, load.base.index, load.offset, bytes(load.width),
@@ -485,6 +527,8 @@ Check Analysis::executeLoad(AbstractState &state, const Load &load) {
 }
 
 Check Analysis::executeStore(AbstractState &state, const Store &store) {
+  if (auto failed = checkSamePointerKind(state, store.base.index))
+    return failed;
   RegisterValue value;
   if (const Reg *src = std::get_if<Reg>(&store.value)) {
     if (auto failed = readable(state, src->index))
@@ -532,6 +576,20 @@ Check Analysis::executeAtomic(AbstractState &state, const Atomic &atomic) {
   if (state.reg(src).isPointer() && !options.privileged)
     return violation(Rule::PointerLeak, reg(src) + " leaks addr into mem", state, {src});
   const unsigned size = bytes(atomic.width);
+  if (address.isPointer()) {
+    // Atomics are always checked for alignment (strict_alignment_once).
+    const PointerValue &pointer = address.pointer;
+    const Tnum<BitWord<64>> offset =
+        tnumAdd(pointer.variableOffset.bits,
+                Tnum<BitWord<64>>::constant(
+                    BitWord<64>(static_cast<std::uint64_t>(pointer.fixedOffset + atomic.offset))));
+    if (((offset.value.bits | offset.mask.bits) & (size - 1)) != 0)
+      return violation(Rule::Alignment,
+                       "misaligned " + std::string(kernelNameOf(pointer.region)) +
+                           " access: atomic operations need " + std::to_string(size) +
+                           "-byte alignment",
+                       state, {base});
+  }
   RegisterValue old;
   if (auto failed = checkMemoryAccess(state, base, atomic.offset, size, AccessKind::Read, nullptr,
                                       &old, false))
@@ -554,6 +612,11 @@ Check Analysis::executeLoadPacket(AbstractState &state, const LoadPacket &load) 
     return violation(Rule::InvalidInstruction,
                      "BPF_LD_[ABS|IND] instructions are not allowed for " +
                          std::string(nameOf(input.type)) + " programs",
+                     state);
+  if (state.frames.size() > 1)
+    return violation(Rule::Unsupported,
+                     "BPF_LD_[ABS|IND] in a subprogram (whose failure returns from the "
+                     "subprogram) is not checked by bpfcheck yet",
                      state);
   if (!state.references.empty())
     return violation(Rule::UnreleasedReference,

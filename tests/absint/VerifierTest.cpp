@@ -42,13 +42,13 @@ TEST_CASE("verifier: stack accesses stay in the 512-byte frame") {
   CHECK(verifySocketFilter("*(u32 *)(r10 - 6) = 0\nr0 = 0\nexit\n").rule() == Rule::Alignment);
 }
 
-TEST_CASE("verifier: a spilled pointer comes back whole, a narrow fill does not") {
+TEST_CASE("verifier: a spilled pointer comes back whole, a narrow fill is refused") {
   const std::string spill = "*(u64 *)(r10 - 8) = r1\n";
   CHECK(verifySocketFilter(spill + "r1 = *(u64 *)(r10 - 8)\nr0 = *(u32 *)(r1 + 0)\nexit\n")
             .verdict() == Verdict::Accept);
-  CHECK(
-      verifySocketFilter(spill + "r1 = *(u32 *)(r10 - 8)\nr0 = *(u32 *)(r1 + 0)\nexit\n").rule() ==
-      Rule::InvalidDereference);
+  const auto narrow = verifySocketFilter(spill + "r1 = *(u32 *)(r10 - 8)\nr0 = 0\nexit\n");
+  CHECK(narrow.rule() == Rule::PointerLeak);
+  CHECK(narrow.message().find("invalid size of register fill") != std::string::npos);
 }
 
 TEST_CASE("verifier: a spilled bounded scalar keeps its bounds") {
@@ -256,4 +256,63 @@ TEST_CASE("verifier: bpf-to-bpf calls get their own frame and preserve r6-r9") {
   // The caller's r1-r5 are clobbered by the call.
   CHECK(verifySocketFilter("r1 = 1\ncall sub\nr0 = r1\nexit\nsub:\nr0 = 0\nexit\n").rule() ==
         Rule::UninitializedRegister);
+}
+
+TEST_CASE("verifier: metadata is bounded only by the start of packet data") {
+  const std::string prologue = "r2 = *(u32 *)(r1 + 8)\n" // data_meta
+                               "r3 = *(u32 *)(r1 + 0)\n" // data
+                               "r4 = r2\n"
+                               "r4 += 8\n";
+  AsmProgram bounded{prologue + "if r4 > r3 goto out\nr0 = *(u8 *)(r2 + 7)\nout:\nr0 = 0\nexit\n",
+                     ProgramType::Xdp};
+  CHECK(verifyAsm(bounded).verdict() == Verdict::Accept);
+  // meta + 8 <= data + 8 does not bound the metadata.
+  AsmProgram moved{prologue + "r3 += 8\nif r4 > r3 goto out\nr0 = *(u8 *)(r2 + 0)\nout:\n"
+                              "r0 = 0\nexit\n",
+                   ProgramType::Xdp};
+  CHECK(verifyAsm(moved).rule() == Rule::PacketBounds);
+}
+
+TEST_CASE("verifier: a shift by the width or more gives an unknown value") {
+  AsmProgram program{"*(u32 *)(r10 - 4) = 0\n"
+                     "r1 = 0xfeed0000 ll\n"
+                     "r2 = r10\n"
+                     "r2 += -4\n"
+                     "call 1\n"
+                     "if r0 == 0 goto out\n"
+                     "r2 = 32\n"
+                     "r1 = 1\n"
+                     "w1 <<= w2\n"
+                     "r1 &= 0xffff\n"
+                     "r0 += r1\n"
+                     "r0 = *(u8 *)(r0 + 0)\n"
+                     "out:\n"
+                     "r0 = 0\n"
+                     "exit\n"};
+  program.maps = {mapOf(MapType::Hash, 4, 8, 16)};
+  CHECK(verifyAsm(program).rule() == Rule::MapValueBounds);
+}
+
+TEST_CASE("verifier: pointer rules the JITs rely on") {
+  CHECK(verifySocketFilter("r1 = r10\nr1 -= 8\n*(u64 *)(r1 + 0) = 0\nr0 = 0\nexit\n").rule() ==
+        Rule::PointerArithmetic);
+  CHECK(verifySocketFilter("r1 = r10\nr1 += -8\n*(u64 *)(r1 + 0) = 0\nr0 = 0\nexit\n").verdict() ==
+        Verdict::Accept);
+  // Atomics must be aligned.
+  CHECK(verifySocketFilter("*(u64 *)(r10 - 8) = 0\nr1 = 1\nlock *(u32 *)(r10 - 6) += w1\n"
+                           "r0 = 0\nexit\n")
+            .rule() == Rule::Alignment);
+  AsmProgram atomic{"*(u32 *)(r10 - 4) = 0\n"
+                    "r1 = 0xfeed0000 ll\n"
+                    "r2 = r10\n"
+                    "r2 += -4\n"
+                    "call 1\n"
+                    "if r0 == 0 goto out\n"
+                    "r1 = 1\n"
+                    "lock *(u32 *)(r0 + 2) += w1\n"
+                    "out:\n"
+                    "r0 = 0\n"
+                    "exit\n"};
+  atomic.maps = {mapOf(MapType::Hash, 4, 8, 16)};
+  CHECK(verifyAsm(atomic).rule() == Rule::Alignment);
 }

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace bpfcheck::absint {
@@ -80,5 +81,18 @@ std::uint64_t stateHash(const AbstractState &state);
 
 /// Whether every value of `inner` is a value of `outer`.
 bool includes(const Scalar &outer, const Scalar &inner);
+
+/// The smallest scalar holding both (component-wise hulls, reduced).
+Scalar join(const Scalar &a, const Scalar &b);
+/// An upper bound of two values: what both have in common (uninitialised, the top of the
+/// order, when they are of different kinds).
+RegisterValue join(const RegisterValue &a, const RegisterValue &b);
+/// An upper bound of two states with the same call stack (nothing if the call stacks
+/// differ); identities are dropped where the two states disagree.
+std::optional<AbstractState> join(const AbstractState &a, const AbstractState &b);
+
+/// The registers and stack of the innermost frame, one line each ("r1 = ctx(off=0)",
+/// "fp-8 = 42"), for --invariants.
+std::vector<std::string> describeState(const AbstractState &state);
 
 } // namespace bpfcheck::absint

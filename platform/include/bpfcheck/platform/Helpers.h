@@ -169,4 +169,14 @@ std::span<const HelperVariant> helperVariants(HelperId id);
 /// Every variant, grouped by helper id in id order.
 std::span<const HelperVariant> allHelperVariants();
 
+/// An argument the verifier requires to be the constant 0 beyond its prototype (the special
+/// cases of check_helper_call, e.g. bpf_get_local_storage's flags, which it cannot report
+/// an error for), with the kernel's message.
+struct RequiredZeroArgument {
+  HelperId helper;
+  std::uint8_t argument; ///< 1-5
+  std::string_view message;
+};
+const RequiredZeroArgument *findRequiredZeroArgument(HelperId helper);
+
 } // namespace bpfcheck

@@ -1,0 +1,203 @@
+// bpfcheck-selftest-verdicts: bpfcheck's verdicts on the Linux kernel's own verifier
+// selftests (progs/verifier_*.c of linux-source-6.12, compiled by scripts/selftests.sh),
+// compared with the verdicts the tests expect of a privileged load.
+//
+//   bpfcheck-selftest-verdicts EXPECTATIONS OBJECT_DIR [--verdicts TSV] [--show-disagreements]
+//                              [--kernel]
+//
+// EXPECTATIONS is the expectations.tsv bpfcheck-selftests wrote. For every test expected to
+// load privileged (priv_verdict success or failure), the object is loaded and the program
+// verified; the report gives, per source file, the tests, the agreements, and the two kinds
+// of disagreement: bpfcheck accepts what the test expects to fail (the kind that matters
+// for safety) and bpfcheck rejects what should load. Files about features bpfcheck does
+// not model yet (kfuncs, arenas, dynptrs, ...) are reported apart, as out of scope. With
+// --kernel, every disagreement is also loaded into the running kernel (the tests' stated
+// verdicts are those of Linux 6.12; the running kernel decides): a disagreement the running
+// kernel sides with bpfcheck on is counted apart. Exit
+// status 0 (the numbers are a measurement, not a pass/fail test), 2 on bad input.
+
+#include "../oracle/KernelOracle.h"
+
+#include "bpfcheck/driver/ObjectVerification.h"
+#include "bpfcheck/frontend/BtfKernelTypes.h"
+#include "bpfcheck/frontend/ObjectLoader.h"
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace bpfcheck;
+
+namespace {
+
+struct ExpectedTest {
+  std::string file;
+  std::string program;
+  bool expectSuccess = true;
+  std::string messages; ///< the JSON array of expected log fragments
+};
+
+std::vector<std::string> splitTabs(const std::string &line) {
+  std::vector<std::string> fields;
+  std::string field;
+  std::istringstream in(line);
+  while (std::getline(in, field, '\t'))
+    fields.push_back(field);
+  return fields;
+}
+
+/// Source files whose subject bpfcheck does not model yet, by a word of their name.
+bool outOfScope(const std::string &file) {
+  for (const char *subject :
+       {"kfunc", "arena", "dynptr", "bits_iter", "kptr", "rbtree", "list", "cpumask"})
+    if (file.find(subject) != std::string::npos)
+      return true;
+  return false;
+}
+
+struct FileTally {
+  unsigned tests = 0, agree = 0, falseAccept = 0, falseReject = 0, tooComplex = 0;
+  unsigned kernelSidesWithUs = 0; ///< disagreements where the running kernel agrees with us
+};
+
+} // namespace
+
+int main(int argc, char **argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: bpfcheck-selftest-verdicts EXPECTATIONS OBJECT_DIR "
+                         "[--verdicts TSV] [--show-disagreements]\n");
+    return 2;
+  }
+  const std::string expectationsPath = argv[1];
+  const std::string objectDir = argv[2];
+  std::string verdictsPath;
+  bool showDisagreements = false;
+  bool askKernel = false;
+  for (int i = 3; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--verdicts") == 0 && i + 1 < argc)
+      verdictsPath = argv[++i];
+    else if (std::strcmp(argv[i], "--show-disagreements") == 0)
+      showDisagreements = true;
+    else if (std::strcmp(argv[i], "--kernel") == 0)
+      askKernel = true;
+    else {
+      std::fprintf(stderr, "bpfcheck-selftest-verdicts: unknown argument '%s'\n", argv[i]);
+      return 2;
+    }
+  }
+  std::ifstream in(expectationsPath);
+  if (!in) {
+    std::fprintf(stderr, "bpfcheck-selftest-verdicts: cannot read %s\n", expectationsPath.c_str());
+    return 2;
+  }
+  std::map<std::string, std::vector<ExpectedTest>> byFile;
+  std::string line;
+  std::vector<std::string> header;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#')
+      continue;
+    const auto fields = splitTabs(line);
+    if (header.empty()) {
+      header = fields;
+      continue;
+    }
+    if (fields.size() < 9 || fields[3] == "auxiliary" || fields[4] != "yes")
+      continue;
+    const std::string &verdict = fields[5];
+    if (verdict != "success" && verdict != "failure")
+      continue;
+    byFile[fields[0]].push_back({fields[0], fields[1], verdict == "success", fields[8]});
+  }
+
+  std::ofstream verdicts;
+  if (!verdictsPath.empty()) {
+    verdicts.open(verdictsPath);
+    verdicts << "file\tprogram\texpected\tbpfcheck\trule\tmessage\texpected_messages\t"
+                "running_kernel\n";
+  }
+  BtfKernelTypes kernelTypes;
+  absint::VerifyOptions options;
+  std::map<std::string, FileTally> inScope, outside;
+  for (const auto &[file, tests] : byFile) {
+    FileTally &tally = outOfScope(file) ? outside[file] : inScope[file];
+    const std::string objectPath = objectDir + "/" + file.substr(0, file.size() - 2) + ".bpf.o";
+    auto object = loadObjectFile(objectPath, {});
+    if (!object) {
+      std::printf("%s: cannot load: %s\n", file.c_str(), object.error().message.c_str());
+      continue;
+    }
+    for (const ExpectedTest &test : tests) {
+      if (!object->findProgram(test.program))
+        continue;
+      ++tally.tests;
+      const auto results = driver::verifyObject(*object, options, test.program, &kernelTypes);
+      const absint::VerifyResult &result = results.front().result;
+      const bool accepted = result.verdict == absint::Verdict::Accept;
+      const std::string rule =
+          result.diagnostics.empty()
+              ? std::string()
+              : std::string(absint::identifierOf(result.diagnostics.front().rule));
+      const std::string message =
+          result.diagnostics.empty() ? std::string() : result.diagnostics.front().message;
+      const char *kind = "agree";
+      if (accepted == test.expectSuccess) {
+        ++tally.agree;
+      } else if (accepted) {
+        ++tally.falseAccept;
+        kind = "ACCEPTS-EXPECTED-FAILURE";
+      } else {
+        ++tally.falseReject;
+        kind = "rejects-expected-success";
+        if (result.verdict == absint::Verdict::TooComplex)
+          ++tally.tooComplex;
+      }
+      std::string kernelSays;
+      if (askKernel && std::strcmp(kind, "agree") != 0) {
+        const oracle::KernelResult kernel =
+            oracle::loadInKernel(*object, *object->findProgram(test.program));
+        kernelSays = oracle::nameOf(kernel.verdict);
+        if ((kernel.verdict == oracle::KernelVerdict::Accepted) == accepted &&
+            (kernel.verdict == oracle::KernelVerdict::Accepted ||
+             kernel.verdict == oracle::KernelVerdict::Rejected))
+          ++tally.kernelSidesWithUs;
+      }
+      if (verdicts.is_open())
+        verdicts << file << '\t' << test.program << '\t'
+                 << (test.expectSuccess ? "success" : "failure") << '\t'
+                 << absint::nameOf(result.verdict) << '\t' << rule << '\t' << message << '\t'
+                 << test.messages << '\t' << kernelSays << '\n';
+      if (showDisagreements && std::strcmp(kind, "agree") != 0)
+        std::printf("%-26s %s/%s: %s [%s] %s (expected: %s; running kernel: %s)\n", kind,
+                    file.c_str(), test.program.c_str(), absint::nameOf(result.verdict).data(),
+                    rule.c_str(), message.c_str(), test.messages.c_str(),
+                    kernelSays.empty() ? "not asked" : kernelSays.c_str());
+    }
+  }
+  auto report = [](const char *title, const std::map<std::string, FileTally> &files) {
+    FileTally total;
+    std::printf("\n%s\n%-40s %6s %6s %13s %11s %12s\n", title, "file", "tests", "agree",
+                "accepts-fail", "rejects-ok", "kernel-6.18");
+    for (const auto &[file, tally] : files) {
+      std::printf("%-40s %6u %6u %13u %11u %12u\n", file.c_str(), tally.tests, tally.agree,
+                  tally.falseAccept, tally.falseReject, tally.kernelSidesWithUs);
+      total.kernelSidesWithUs += tally.kernelSidesWithUs;
+      total.tests += tally.tests;
+      total.agree += tally.agree;
+      total.falseAccept += tally.falseAccept;
+      total.falseReject += tally.falseReject;
+      total.tooComplex += tally.tooComplex;
+    }
+    std::printf("%-40s %6u %6u %13u %11u %12u  (%u of the rejections: too complex)\n", "total",
+                total.tests, total.agree, total.falseAccept, total.falseReject,
+                total.kernelSidesWithUs, total.tooComplex);
+  };
+  report("In scope:", inScope);
+  report("Out of scope (kfuncs, arenas, dynptrs, open-coded iterators, kptrs, graphs, "
+         "cpumasks):",
+         outside);
+  return 0;
+}
