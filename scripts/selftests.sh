@@ -11,7 +11,10 @@
 #      libbpf's Makefile does, and dumps build/selftests/vmlinux.h from the running kernel;
 #   3. compiles each verifier_*.c with clang-19 and the selftests Makefile's BPF flags into
 #      build/selftests/obj/, recording the first error of those that do not compile;
-#   4. runs bpfcheck-selftests on every object and prints its report.
+#   4. runs bpfcheck-selftests on every object and prints its report;
+#   5. runs bpfcheck-selftest-verdicts: bpfcheck's verdict on every test against the test's
+#      expectation (and, for disagreements, the running kernel's verdict), per file, into
+#      build/selftests/verdicts.tsv.
 # Exit status: 0 when every compiled object loads completely, 1 otherwise, 2 when a step
 # before the check fails.
 # Usage: scripts/selftests.sh
@@ -51,7 +54,8 @@ step "scripts/build.sh release" "$here/scripts/build.sh" release
 if ! grep -qx 'BPFCHECK_SELFTESTS:BOOL=ON' "$build/CMakeCache.txt"; then
   step "configuring with -DBPFCHECK_SELFTESTS=ON" cmake -DBPFCHECK_SELFTESTS=ON "$build"
 fi
-step "building bpfcheck-selftests" ninja -C "$build" -j1 bpfcheck-selftests
+step "building bpfcheck-selftests" ninja -C "$build" -j1 bpfcheck-selftests \
+  bpfcheck-selftest-verdicts
 checker=$build/tests/selftests/bpfcheck-selftests
 
 # 2. Sources. The member list is what the verifier_*.c files include (found with clang -MD
@@ -172,4 +176,8 @@ objects=("$obj"/*.bpf.o)
 status=0
 "$checker" --not-compiled "$not_compiled" --expectations "$out/expectations.tsv" \
   "${objects[@]}" || status=$?
+
+# 5. The verdicts.
+"$build/tests/selftests/bpfcheck-selftest-verdicts" "$out/expectations.tsv" "$obj" \
+  --verdicts "$out/verdicts.tsv" --kernel
 exit "$status"

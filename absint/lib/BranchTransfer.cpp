@@ -153,6 +153,25 @@ StepOutcome Analysis::executeBranch(AbstractState state, const ConditionalJump &
     }
   }
 
+  // Two pointers found equal: if one cannot be NULL, neither can the other.
+  if (left.isPointer() && right.isPointer() && equality && jump.is64 &&
+      left.pointer.maybeNull != right.pointer.maybeNull &&
+      left.pointer.region == right.pointer.region &&
+      (left.pointer.maybeNull ? left.pointer.id : right.pointer.id) != 0) {
+    const PointerValue &maybeNull = left.pointer.maybeNull ? left.pointer : right.pointer;
+    for (bool taken : {true, false}) {
+      AbstractState edge = taken ? AbstractState(state) : std::move(state);
+      const bool equal = (jump.condition == Condition::Eq) == taken;
+      if (equal)
+        forEachWithId(edge, maybeNull.id, [](RegisterValue &value) {
+          if (value.isPointer())
+            value.pointer.maybeNull = false;
+        });
+      follow(std::move(edge), taken);
+    }
+    return outcome;
+  }
+
   // Packet pointers against packet_end (or metadata pointers against packet data).
   if (left.isPointer() && right.isPointer() && jump.is64) {
     const bool leftLower = (left.pointer.region == RegionKind::Packet &&

@@ -124,7 +124,10 @@ StepOutcome Analysis::executeExit(AbstractState state, std::uint32_t index) {
   // The main function of a program attached to a void kernel function returns nothing.
   const bool returnsVoid = state.frames.size() == 1 && input.attachTarget &&
                            input.attachTarget->returns == TargetReturn::Void;
-  if (auto failed = readable(state, 0); failed && !returnsVoid) {
+  // A subprogram may return nothing (its caller then may not read r0); the program and
+  // callbacks must return a value.
+  const bool subprogram = state.frames.size() > 1 && !state.current().isCallback;
+  if (auto failed = readable(state, 0); failed && !returnsVoid && !subprogram) {
     outcome.violation = failed;
     return outcome;
   }

@@ -75,6 +75,9 @@ private:
   void pathEnded(std::int64_t checkpoint);
   void record(const AbstractState &state, std::uint32_t index);
   void finishInvariants();
+  /// Replaces `state` by the join of every state joined at this merge point so far (scalars
+  /// that keep changing are widened to unknown); false if the states cannot be joined.
+  bool joinIntoSummary(AbstractState &state, std::uint32_t index);
   /// Whether a kept state covers `state` at `index`, so that the path may end.
   bool covered(const AbstractState &state, std::uint32_t index);
   bool overBudget(std::uint32_t index);
@@ -86,6 +89,9 @@ private:
   Analysis analysis;
   std::vector<std::uint16_t> live;
   std::vector<PrunePoint> prunePoints;
+  std::vector<bool> loopHeads; ///< where paths are never joined (loops are explored)
+  /// Per merge point where paths are joined: the join so far, and how often it grew.
+  std::unordered_map<std::uint32_t, std::pair<AbstractState, std::uint32_t>> summaries;
   /// Per instruction: the complete checkpoints worth comparing with (those that keep
   /// missing are dropped, as the kernel does: pruning less is always sound).
   std::vector<std::vector<std::uint32_t>> completeAt;
@@ -110,12 +116,17 @@ std::uint64_t approximateBytes(const AbstractState &state) {
 
 void Explorer::markPrunePoints() {
   const ProgramCode &code = *input.code;
+  loopHeads.assign(code.instructions.size(), false);
   for (const Function &function : code.functions) {
     for (const BasicBlock &block : function.blocks)
       if (block.predecessors.size() > 1)
         prunePoints[block.first] = PrunePoint::Merge;
-    for (const Loop &loop : function.loops)
+    for (const Loop &loop : function.loops) {
       prunePoints[function.blocks[loop.header].first] = PrunePoint::Merge;
+      loopHeads[function.blocks[loop.header].first] = true;
+    }
+    for (const IrreducibleEdge &edge : function.irreducibleEdges)
+      loopHeads[function.blocks[edge.to].first] = true;
   }
   for (std::uint32_t i = 0; i < code.instructions.size(); ++i) {
     const Instruction &insn = code.instructions[i].insn;
@@ -189,6 +200,38 @@ void Explorer::pathEnded(std::int64_t checkpoint) {
   }
 }
 
+bool Explorer::joinIntoSummary(AbstractState &state, std::uint32_t index) {
+  auto found = summaries.find(index);
+  const AbstractState &base =
+      found != summaries.end() ? found->second.first : checkpoints[completeAt[index].back()].state;
+  auto joined = join(base, state);
+  if (!joined)
+    return false;
+  const std::uint32_t growth = found != summaries.end() ? found->second.second + 1 : 0;
+  if (growth >= 2) {
+    // Widening: a scalar that changed again becomes unknown, so the joins stop growing.
+    for (std::size_t f = 0; f < joined->frames.size(); ++f) {
+      Frame &frame = joined->frames[f];
+      const Frame &previous = base.frames[f];
+      for (unsigned r = 0; r < registerCount; ++r)
+        if (frame.registers[r].isScalar() &&
+            !includes(previous.registers[r].scalar, frame.registers[r].scalar))
+          frame.registers[r] = RegisterValue::unknown();
+      auto &slots = frame.stack.allSlots();
+      const auto &previousSlots = previous.stack.allSlots();
+      for (std::size_t k = 0; k < slots.size(); ++k)
+        if (slots[k].spillSize == 8 && slots[k].spilled.isScalar() &&
+            (k >= previousSlots.size() || previousSlots[k].spillSize != 8 ||
+             !previousSlots[k].spilled.isScalar() ||
+             !includes(previousSlots[k].spilled.scalar, slots[k].spilled.scalar)))
+          slots[k].spilled = RegisterValue::unknown();
+    }
+  }
+  summaries[index] = {*joined, growth};
+  state = std::move(*joined);
+  return true;
+}
+
 bool Explorer::covered(const AbstractState &state, std::uint32_t index) {
   const std::uint16_t liveHere = live[index];
   auto &complete = completeAt[index];
@@ -227,6 +270,19 @@ bool Explorer::explore(PendingPath path) {
         ++stats.prunedPaths;
         pathEnded(parent);
         return true;
+      }
+      // Too many paths through this merge point: continue with the join of this one and
+      // the newest kept state, which covers both (never at loop heads, where the paths
+      // are iterations of the loop).
+      const std::uint32_t threshold = options.statesBeforeJoin;
+      if (threshold != 0 && prunePoints[index] == PrunePoint::Merge && !loopHeads[index] &&
+          completeAt[index].size() >= threshold && joinIntoSummary(state, index)) {
+        ++stats.joins;
+        if (covered(state, index)) {
+          ++stats.prunedPaths;
+          pathEnded(parent);
+          return true;
+        }
       }
       const std::uint64_t hash = stateHash(state);
       auto [first, last] = inProgressAt[index].equal_range(hash);

@@ -212,6 +212,8 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
     return std::nullopt;
   case ArgKind::MapKey:
   case ArgKind::MapValue: {
+    if (value.isNull() && mayBeNull)
+      return std::nullopt;
     if (!facts.map)
       return violation(Rule::HelperArgument,
                        "invalid map_ptr to access map->" +
@@ -309,6 +311,8 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
                              size.unsigned64.maximum.bits, kind, "the memory argument");
   }
   case ArgKind::Context:
+    if (value.isNull() && mayBeNull)
+      return std::nullopt;
     if (!value.isPointerTo(RegionKind::Context))
       return mismatch("ctx");
     if (value.pointer.fixedOffset != 0 || !isConstant(value.pointer.variableOffset) ||

@@ -85,6 +85,26 @@ UnsignedRange<Word> unsignedFromSigned(const SignedRange<Word> &s, const Unsigne
   return {select(sameSign, met.minimum, u.minimum), select(sameSign, met.maximum, u.maximum)};
 }
 
+/// When the signed range crosses zero but the unsigned range excludes one side of it, the
+/// values all lie on the other side: both ranges shrink to it (the kernel's 64-bit
+/// deduction for ranges that overlap in two places, __reg64_deduce_bounds).
+template <typename Word> void deduceAcrossSign(UnsignedRange<Word> &u, SignedRange<Word> &s) {
+  const Word zero = u.minimum ^ u.minimum;
+  const auto crossing = signedLess(s.minimum, zero) && !signedLess(s.maximum, zero);
+  // Every value is at most umax < smin (as unsigned): none is negative.
+  const auto allNonNegative = crossing && unsignedLess(u.maximum, s.minimum);
+  // Every value is at least umin > smax (as unsigned): all are negative.
+  const auto allNegative = crossing && unsignedLess(s.maximum, u.minimum);
+  const Word nonNegativeMaximum = select(unsignedLess(u.maximum, s.maximum), u.maximum, s.maximum);
+  const Word negativeMinimum = select(unsignedLess(u.minimum, s.minimum), s.minimum, u.minimum);
+  const UnsignedRange<Word> unsignedResult{select(allNegative, negativeMinimum, u.minimum),
+                                           select(allNonNegative, nonNegativeMaximum, u.maximum)};
+  const SignedRange<Word> signedResult{
+      select(allNonNegative, u.minimum, select(allNegative, negativeMinimum, s.minimum)),
+      select(allNonNegative, nonNegativeMaximum, select(allNegative, u.maximum, s.maximum))};
+  u = unsignedResult;
+  s = signedResult;
+}
 } // namespace detail
 
 /// One round of every deduction between the components (the kernel's __update_reg_bounds,
@@ -102,6 +122,8 @@ template <typename Words> ScalarValue<Words> scalarReduceOnce(ScalarValue<Words>
   s.signed32 = rangeMeet(s.signed32, detail::signedBoundsOf(low));
 
   // Between the orders of one width.
+  detail::deduceAcrossSign(s.unsigned64, s.signed64);
+  detail::deduceAcrossSign(s.unsigned32, s.signed32);
   s.signed64 = detail::signedFromUnsigned(s.unsigned64, s.signed64);
   s.unsigned64 = detail::unsignedFromSigned(s.signed64, s.unsigned64);
   s.signed32 = detail::signedFromUnsigned(s.unsigned32, s.signed32);

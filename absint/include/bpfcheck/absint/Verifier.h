@@ -72,6 +72,10 @@ struct VerifyOptions {
   Budgets budgets;
   /// Record the abstract state before each instruction (the join over the explored paths).
   bool recordInvariants = false;
+  /// Path sensitivity: at a merge point outside loop heads, paths stay apart until this
+  /// many states were kept there; later paths are joined with the newest of them (less
+  /// precise, but the number of paths stays bounded). 0: never join.
+  std::uint32_t statesBeforeJoin = 8;
 };
 
 enum class Verdict : std::uint8_t { Accept, Reject, TooComplex };
@@ -82,6 +86,7 @@ struct VerifyStats {
   std::uint64_t instructionsProcessed = 0; ///< instructions analysed over all paths
   std::uint64_t states = 0;                ///< states kept for pruning
   std::uint64_t prunedPaths = 0;
+  std::uint64_t joins = 0; ///< paths joined at merge points (statesBeforeJoin)
   std::uint64_t timeMicroseconds = 0;
   std::uint64_t peakStateBytes = 0; ///< memory held by kept and pending states
   std::uint32_t maxStackDepth = 0;  ///< the deepest call chain's combined stack
