@@ -70,6 +70,7 @@ public:
 
 private:
   void markPrunePoints();
+  bool everyIterationPassesMayGoto(const Function &function, const Loop &loop) const;
   /// Follows one path; false when the whole analysis must stop.
   bool explore(PendingPath path);
   void pathEnded(std::int64_t checkpoint);
@@ -78,6 +79,8 @@ private:
   /// Replaces `state` by the join of every state joined at this merge point so far (scalars
   /// that keep changing are widened to unknown); false if the states cannot be joined.
   bool joinIntoSummary(AbstractState &state, std::uint32_t index);
+  /// Replaces `state` by its join with `previous`, widening the scalars that changed.
+  bool widenInto(const AbstractState &previous, AbstractState &state);
   /// Whether a kept state covers `state` at `index`, so that the path may end.
   bool covered(const AbstractState &state, std::uint32_t index);
   bool overBudget(std::uint32_t index);
@@ -92,6 +95,10 @@ private:
   std::vector<bool> loopHeads; ///< where paths are never joined (loops are explored)
   /// Per merge point where paths are joined: the join so far, and how often it grew.
   std::unordered_map<std::uint32_t, std::pair<AbstractState, std::uint32_t>> summaries;
+  /// The newest checkpoint taken at each instruction.
+  std::unordered_map<std::uint32_t, std::uint32_t> lastCheckpointAt;
+  /// Iterations of a bounded loop explored one by one before widening.
+  static constexpr std::size_t iterationsBeforeWidening = 64;
   /// Per instruction: the complete checkpoints worth comparing with (those that keep
   /// missing are dropped, as the kernel does: pruning less is always sound).
   std::vector<std::vector<std::uint32_t>> completeAt;
@@ -107,11 +114,44 @@ private:
   std::uint64_t stateBytes = 0;
 };
 
+void widenScalars(const AbstractState &previous, AbstractState &joined);
+
 std::uint64_t approximateBytes(const AbstractState &state) {
   std::uint64_t bytes = sizeof(AbstractState);
   for (const Frame &frame : state.frames)
     bytes += sizeof(Frame) + frame.stack.allSlots().size() * sizeof(StackSlot);
   return bytes + state.references.size() * sizeof(AcquiredReference);
+}
+
+bool Explorer::everyIterationPassesMayGoto(const Function &function, const Loop &loop) const {
+  const ProgramCode &code = *input.code;
+  auto hasMayGoto = [&](std::uint32_t block) {
+    for (std::uint32_t i = function.blocks[block].first; i <= function.blocks[block].last; ++i)
+      if (std::holds_alternative<MayGoto>(code.instructions[i].insn))
+        return true;
+    return false;
+  };
+  if (hasMayGoto(loop.header))
+    return true;
+  // Is some latch reachable from the header within the loop without a may_goto block?
+  std::vector<bool> inLoop(function.blocks.size(), false);
+  for (std::uint32_t block : loop.blocks)
+    inLoop[block] = true;
+  std::vector<bool> visited(function.blocks.size(), false);
+  std::vector<std::uint32_t> work{loop.header};
+  visited[loop.header] = true;
+  while (!work.empty()) {
+    const std::uint32_t block = work.back();
+    work.pop_back();
+    if (std::find(loop.latches.begin(), loop.latches.end(), block) != loop.latches.end())
+      return false;
+    for (std::uint32_t next : function.blocks[block].successors)
+      if (inLoop[next] && !visited[next] && next != loop.header && !hasMayGoto(next)) {
+        visited[next] = true;
+        work.push_back(next);
+      }
+  }
+  return true;
 }
 
 void Explorer::markPrunePoints() {
@@ -127,6 +167,10 @@ void Explorer::markPrunePoints() {
     }
     for (const IrreducibleEdge &edge : function.irreducibleEdges)
       loopHeads[function.blocks[edge.to].first] = true;
+    // A loop whose every iteration passes a may_goto is bounded by it at run time.
+    for (const Loop &loop : function.loops)
+      if (everyIterationPassesMayGoto(function, loop))
+        prunePoints[function.blocks[loop.header].first] = PrunePoint::Bounded;
   }
   for (std::uint32_t i = 0; i < code.instructions.size(); ++i) {
     const Instruction &insn = code.instructions[i].insn;
@@ -208,28 +252,42 @@ bool Explorer::joinIntoSummary(AbstractState &state, std::uint32_t index) {
   if (!joined)
     return false;
   const std::uint32_t growth = found != summaries.end() ? found->second.second + 1 : 0;
-  if (growth >= 2) {
-    // Widening: a scalar that changed again becomes unknown, so the joins stop growing.
-    for (std::size_t f = 0; f < joined->frames.size(); ++f) {
-      Frame &frame = joined->frames[f];
-      const Frame &previous = base.frames[f];
-      for (unsigned r = 0; r < registerCount; ++r)
-        if (frame.registers[r].isScalar() &&
-            !includes(previous.registers[r].scalar, frame.registers[r].scalar))
-          frame.registers[r] = RegisterValue::unknown();
-      auto &slots = frame.stack.allSlots();
-      const auto &previousSlots = previous.stack.allSlots();
-      for (std::size_t k = 0; k < slots.size(); ++k)
-        if (slots[k].spillSize == 8 && slots[k].spilled.isScalar() &&
-            (k >= previousSlots.size() || previousSlots[k].spillSize != 8 ||
-             !previousSlots[k].spilled.isScalar() ||
-             !includes(previousSlots[k].spilled.scalar, slots[k].spilled.scalar)))
-          slots[k].spilled = RegisterValue::unknown();
-    }
-  }
+  if (growth >= 2)
+    widenScalars(base, *joined);
   summaries[index] = {*joined, growth};
   state = std::move(*joined);
   return true;
+}
+
+bool Explorer::widenInto(const AbstractState &previous, AbstractState &state) {
+  auto joined = join(previous, state);
+  if (!joined)
+    return false;
+  widenScalars(previous, *joined);
+  joined->callbackIterations = previous.callbackIterations;
+  state = std::move(*joined);
+  return true;
+}
+
+void widenScalars(const AbstractState &previous, AbstractState &joined) {
+  // A scalar that changed since `previous` becomes unknown, so that the joins stop growing.
+  for (std::size_t f = 0; f < joined.frames.size(); ++f) {
+    Frame &frame = joined.frames[f];
+    const Frame &before = previous.frames[f];
+    for (unsigned r = 0; r < registerCount; ++r)
+      if (frame.registers[r].isScalar() &&
+          !(before.registers[r].isScalar() &&
+            includes(before.registers[r].scalar, frame.registers[r].scalar)))
+        frame.registers[r] = RegisterValue::unknown();
+    auto &slots = frame.stack.allSlots();
+    const auto &beforeSlots = before.stack.allSlots();
+    for (std::size_t k = 0; k < slots.size(); ++k)
+      if (slots[k].spillSize == 8 && slots[k].spilled.isScalar() &&
+          (k >= beforeSlots.size() || beforeSlots[k].spillSize != 8 ||
+           !beforeSlots[k].spilled.isScalar() ||
+           !includes(beforeSlots[k].spilled.scalar, slots[k].spilled.scalar)))
+        slots[k].spilled = RegisterValue::unknown();
+  }
 }
 
 bool Explorer::covered(const AbstractState &state, std::uint32_t index) {
@@ -284,6 +342,21 @@ bool Explorer::explore(PendingPath path) {
           return true;
         }
       }
+      // A bounded loop (callback or may_goto) still going round: after many iterations,
+      // join with the previous one, widening what keeps changing, so that it converges.
+      if (prunePoints[index] == PrunePoint::Bounded &&
+          inProgressAt[index].size() >= iterationsBeforeWidening) {
+        const auto previous = lastCheckpointAt.find(index);
+        if (previous != lastCheckpointAt.end() && checkpoints[previous->second].openPaths != 0 &&
+            widenInto(checkpoints[previous->second].state, state)) {
+          ++stats.joins;
+          if (covered(state, index)) {
+            ++stats.prunedPaths;
+            pathEnded(parent);
+            return true;
+          }
+        }
+      }
       const std::uint64_t hash = stateHash(state);
       auto [first, last] = inProgressAt[index].equal_range(hash);
       for (auto it = first; it != last; ++it) {
@@ -308,6 +381,7 @@ bool Explorer::explore(PendingPath path) {
       result.stats.peakStateBytes = stateBytes;
       const auto created = static_cast<std::int64_t>(checkpoints.size() - 1);
       inProgressAt[index].emplace(hash, static_cast<std::uint32_t>(created));
+      lastCheckpointAt[index] = static_cast<std::uint32_t>(created);
       parent = created;
       stats.states = checkpoints.size();
     }

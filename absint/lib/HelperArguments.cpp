@@ -219,9 +219,16 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
                        "invalid map_ptr to access map->" +
                            std::string(arg.kind == ArgKind::MapKey ? "key" : "value"),
                        state, {r});
+    const MapDescriptor &map = input.maps[*facts.map];
+    // Updates of socket maps take the socket itself as the value.
+    if (arg.kind == ArgKind::MapValue && valueIsSocket(map.type)) {
+      if (!value.isPointer() ||
+          !(isSocketKind(value.pointer.region) || value.pointer.region == RegionKind::BtfObject))
+        return mismatch("sock_common, sock, tcp_sock, xdp_sock, ptr_");
+      return std::nullopt;
+    }
     if (!value.isPointer() || !isMemoryRegion(value.pointer.region, helper.packetAccess))
       return mismatch("fp, pkt, pkt_meta, map_key, map_value, mem");
-    const MapDescriptor &map = input.maps[*facts.map];
     const bool isKey = arg.kind == ArgKind::MapKey;
     const std::uint32_t size = isKey ? map.keySize : map.valueSize;
     const AccessKind kind = (arg.flags & (Uninit | Write)) ? AccessKind::Write : AccessKind::Read;
@@ -388,6 +395,8 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
     facts.callback = value.pointer.function;
     return std::nullopt;
   case ArgKind::Stack:
+    if (value.isNull() && mayBeNull)
+      return std::nullopt;
     if (!value.isPointerTo(RegionKind::Stack))
       return mismatch("fp");
     return std::nullopt;

@@ -533,7 +533,16 @@ Check Analysis::executeStore(AbstractState &state, const Store &store) {
   if (const Reg *src = std::get_if<Reg>(&store.value)) {
     if (auto failed = readable(state, src->index))
       return failed;
-    value = state.reg(src->index);
+    RegisterValue &source = state.reg(src->index);
+    // A spilled scalar shares its identity with the register, so that a bound learnt on
+    // the filled copy holds for the original (when the stored bytes hold all of it).
+    const unsigned stored = bytes(store.width);
+    const bool fits =
+        stored == 8 || source.scalar.unsigned64.maximum.bits < (std::uint64_t(1) << (8 * stored));
+    if (source.isScalar() && !isConstant(source.scalar) && source.id == 0 && fits &&
+        state.reg(store.base.index).isPointerTo(RegionKind::Stack))
+      source.id = freshId();
+    value = source;
   } else {
     if (state.reg(store.base.index).isPointerTo(RegionKind::Context))
       return violation(Rule::ContextAccess,
@@ -545,7 +554,8 @@ Check Analysis::executeStore(AbstractState &state, const Store &store) {
     value = RegisterValue::ofScalar(scalarTruncate(constantScalar(imm), bits(store.width)));
   }
   const unsigned size = bytes(store.width);
-  if (value.isScalar() && size < 8)
+  if (value.isScalar() && size < 8 &&
+      value.scalar.unsigned64.maximum.bits >= (std::uint64_t(1) << (8 * size)))
     value = RegisterValue::ofScalar(scalarTruncate(value.scalar, 8 * size));
   return checkMemoryAccess(state, store.base.index, store.offset, size, AccessKind::Write, &value,
                            nullptr, false);

@@ -52,11 +52,13 @@ void StackFrame::store(std::int64_t offset, unsigned bytes, const RegisterValue 
     return;
   }
   if (aligned && value.isScalar()) {
-    // A narrow spill keeps the stored bytes' value: the scalar truncated to them.
+    // A narrow spill keeps the stored bytes' value: the scalar truncated to them (with its
+    // identity when nothing was cut off).
     StackSlot &slot = slotFor(offset);
     for (unsigned i = 0; i < bytes; ++i)
       slot.bytes[i] = StackByte::Spill;
-    slot.spilled = RegisterValue::ofScalar(scalarTruncate(value.scalar, 8 * bytes));
+    const bool fits = value.scalar.unsigned64.maximum.bits < (std::uint64_t(1) << (8 * bytes));
+    slot.spilled = fits ? value : RegisterValue::ofScalar(scalarTruncate(value.scalar, 8 * bytes));
     slot.spillSize = static_cast<std::uint8_t>(bytes);
     return;
   }
@@ -104,10 +106,21 @@ RegisterValue StackFrame::load(std::int64_t offset, unsigned bytes, bool signExt
     if (intact) {
       if (slot->spilled.isPointer())
         return bytes == 8 ? slot->spilled : RegisterValue::ofScalar(widen(scalarOfBytes(bytes)));
-      if (bytes == slot->spillSize && !signExtend)
+      const bool fits = bytes == 8 || slot->spilled.scalar.unsigned64.maximum.bits <
+                                          (std::uint64_t(1) << (8 * bytes));
+      if ((bytes == slot->spillSize || fits) && !signExtend)
         return slot->spilled; // the same value, with its identity
       return RegisterValue::ofScalar(widen(scalarTruncate(slot->spilled.scalar, 8 * bytes)));
     }
+  }
+  // Bytes of a spilled constant are known wherever they are read from.
+  if (slot && slot->spillSize != 0 && slot->spilled.isScalar() &&
+      isConstant(slot->spilled.scalar) && byteInSlot(offset) + bytes <= slot->spillSize) {
+    const std::uint64_t whole = slot->spilled.scalar.bits.value.bits;
+    const unsigned shift = 8 * byteInSlot(offset);
+    const std::uint64_t mask =
+        bytes == 8 ? ~std::uint64_t(0) : (std::uint64_t(1) << (8 * bytes)) - 1;
+    return RegisterValue::ofScalar(widen(constantScalar((whole >> shift) & mask)));
   }
   bool allZero = true;
   for (std::int64_t at = offset; at < offset + bytes; ++at)

@@ -37,6 +37,10 @@ LookupResult lookupResultOf(MapType map) {
   return row ? row->result : LookupResult::Value;
 }
 
+bool valueIsSocket(MapType map) {
+  return lookupResultOf(map) == LookupResult::Socket;
+}
+
 bool lookupOfConstantKeyIsNeverNull(MapType map) {
   const LookupRow *row = findLookupRow(map);
   return row && row->constantKeyNeverNull;

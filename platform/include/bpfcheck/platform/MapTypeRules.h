@@ -196,6 +196,10 @@ std::optional<std::string> checkMapUseInProgram(MapType map, ProgramType program
 enum class LookupResult : std::uint8_t { Value, InnerMap, Socket };
 LookupResult lookupResultOf(MapType map);
 
+/// Whether programs store sockets in the map: the value argument of an update is the socket
+/// itself (check_func_arg turns ARG_PTR_TO_MAP_VALUE into a socket argument).
+bool valueIsSocket(MapType map);
+
 /// Whether a lookup with a constant key below max_entries cannot return NULL (Linux 6.18's
 /// can_elide_value_nullness: arrays whose elements always exist).
 bool lookupOfConstantKeyIsNeverNull(MapType map);
