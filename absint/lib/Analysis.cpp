@@ -9,12 +9,55 @@ namespace bpfcheck::absint::detail {
 Analysis::Analysis(const ProgramInput &input, const VerifyOptions &options)
     : input(input), options(options), stackDepth(input.code->functions.size(), 0) {}
 
-AbstractState Analysis::initialState() {
+const GlobalFunctionSignature *Analysis::globalFunctionAt(std::uint32_t entry) const {
+  for (const GlobalFunctionSignature &function : input.globalFunctions)
+    if (function.entry == entry)
+      return &function;
+  return nullptr;
+}
+
+std::uint32_t Analysis::functionStartingAt(std::uint32_t entry) const {
+  const auto &functions = input.code->functions;
+  for (std::uint32_t f = 0; f < functions.size(); ++f)
+    if (functions[f].firstInstruction == entry)
+      return f;
+  return 0;
+}
+
+AbstractState Analysis::initialState(const GlobalFunctionSignature *entry) {
   AbstractState state;
   Frame main;
   PointerValue context;
   context.region = RegionKind::Context;
-  main.registers[1] = RegisterValue::ofPointer(context);
+  if (!entry) {
+    main.registers[1] = RegisterValue::ofPointer(context);
+  } else {
+    // A global function assumes only what its prototype says about its arguments.
+    main.function = functionStartingAt(entry->entry);
+    for (std::size_t i = 0; i < entry->arguments.size() && i < 5; ++i) {
+      const GlobalFunctionSignature::Argument &argument = entry->arguments[i];
+      RegisterValue &reg = main.registers[i + 1];
+      switch (argument.kind) {
+      case GlobalFunctionSignature::ArgumentKind::Scalar:
+      case GlobalFunctionSignature::ArgumentKind::Unsupported:
+        reg = RegisterValue::unknown();
+        break;
+      case GlobalFunctionSignature::ArgumentKind::Context:
+        reg = RegisterValue::ofPointer(context);
+        break;
+      case GlobalFunctionSignature::ArgumentKind::Memory: {
+        PointerValue memory;
+        memory.region = RegionKind::Memory;
+        memory.size = argument.size;
+        memory.maybeNull = !argument.nonNull;
+        if (memory.maybeNull)
+          memory.id = freshId();
+        reg = RegisterValue::ofPointer(memory);
+        break;
+      }
+      }
+    }
+  }
   PointerValue stack;
   stack.region = RegionKind::Stack;
   main.registers[framePointer] = RegisterValue::ofPointer(stack);
@@ -70,10 +113,6 @@ void Analysis::touchStack(const AbstractState &state, std::uint32_t frame, std::
   // The bytes belong to the function running in that frame.
   std::uint32_t &depth = stackDepth[state.frames[frame].function];
   depth = std::max(depth, static_cast<std::uint32_t>(-offset));
-}
-
-std::uint32_t chargedStackDepth(std::uint32_t depth) {
-  return (depth + 15) / 16 * 16;
 }
 
 StepOutcome Analysis::step(AbstractState state, std::uint32_t index) {

@@ -48,15 +48,22 @@ class Analysis {
 public:
   Analysis(const ProgramInput &input, const VerifyOptions &options);
 
-  AbstractState initialState();
+  /// The state at the entry of the program, or of a global function verified on its own.
+  AbstractState initialState(const GlobalFunctionSignature *entry = nullptr);
   StepOutcome step(AbstractState state, std::uint32_t index);
 
   const ProgramInput &input;
   const VerifyOptions &options;
   /// Per function: the deepest stack byte any path touched.
   std::vector<std::uint32_t> stackDepth;
+  /// The global function being verified on its own, or null for the program.
+  const GlobalFunctionSignature *entryFunction = nullptr;
 
   // --- shared by the transfer files ------------------------------------------------------
+  /// The global function starting at instruction `entry`, if it is one.
+  const GlobalFunctionSignature *globalFunctionAt(std::uint32_t entry) const;
+  /// The function whose first instruction is `entry` (0 if none).
+  std::uint32_t functionStartingAt(std::uint32_t entry) const;
   std::uint32_t freshId() { return ++lastId; }
   const PlacedInstruction &instruction(std::uint32_t index) const {
     return input.code->instructions[index];
@@ -105,6 +112,8 @@ private:
   StepOutcome executeCall(AbstractState state, const Call &call, std::uint32_t index);
   StepOutcome executeHelper(AbstractState state, const Call &call, std::uint32_t index);
   StepOutcome executeLocalCall(AbstractState state, std::uint32_t target, std::uint32_t index);
+  StepOutcome callGlobalFunction(AbstractState state, const GlobalFunctionSignature &function,
+                                 std::uint32_t index);
   StepOutcome executeExit(AbstractState state, std::uint32_t index);
 
   Check pointerArithmetic(AbstractState &state, const Alu &alu);
@@ -132,7 +141,16 @@ private:
   std::uint32_t currentIndex = 0;
 };
 
+/// Whether helpers and global functions may be given memory in this region.
+bool isMemoryRegion(RegionKind region, bool packetAccess);
+
 /// The stack depth the kernel charges a function (rounded up as the JIT does).
 std::uint32_t chargedStackDepth(std::uint32_t depth);
+
+/// The combined stack of the deepest call chain (the kernel's check_max_stack_depth), from
+/// each function's depth; a diagnostic when it exceeds 512 bytes. `deepest` receives it.
+std::optional<Diagnostic> checkCombinedStackDepth(const ProgramCode &code,
+                                                  const std::vector<std::uint32_t> &depths,
+                                                  std::uint32_t &deepest);
 
 } // namespace bpfcheck::absint::detail

@@ -43,8 +43,80 @@ StepOutcome Analysis::executeCall(AbstractState state, const Call &call, std::ui
   return outcome;
 }
 
+StepOutcome Analysis::callGlobalFunction(AbstractState state,
+                                         const GlobalFunctionSignature &function,
+                                         std::uint32_t index) {
+  StepOutcome outcome;
+  auto fail = [&](Rule rule, std::string message, std::initializer_list<unsigned> registers) {
+    outcome.violation = violation(rule, std::move(message), state, registers);
+    return outcome;
+  };
+  if (state.lock)
+    return fail(Rule::Lock, "function calls are not allowed while holding a lock", {});
+  for (std::size_t i = 0; i < function.arguments.size() && i < 5; ++i) {
+    const GlobalFunctionSignature::Argument &argument = function.arguments[i];
+    const auto r = static_cast<unsigned>(i + 1);
+    const std::string which =
+        "argument " + std::to_string(r) + " of global function " + function.name;
+    if (argument.kind == GlobalFunctionSignature::ArgumentKind::Unsupported)
+      return fail(Rule::InvalidCall, "global function " + function.name + ": " + argument.reason,
+                  {});
+    if (auto failed = readable(state, r)) {
+      outcome.violation = failed;
+      return outcome;
+    }
+    const RegisterValue &value = state.reg(r);
+    switch (argument.kind) {
+    case GlobalFunctionSignature::ArgumentKind::Scalar:
+      if (!value.isScalar())
+        return fail(Rule::InvalidCall,
+                    "R" + std::to_string(r) + " is not a scalar: " + which + " is an integer", {r});
+      break;
+    case GlobalFunctionSignature::ArgumentKind::Context:
+      if (!value.isPointerTo(RegionKind::Context) || value.pointer.fixedOffset != 0 ||
+          !isConstant(value.pointer.variableOffset) ||
+          value.pointer.variableOffset.bits.value.bits != 0)
+        return fail(Rule::InvalidCall,
+                    "arg#" + std::to_string(i) + " expects pointer to ctx: " + which +
+                        " must be the unmodified context",
+                    {r});
+      break;
+    case GlobalFunctionSignature::ArgumentKind::Memory:
+      if (value.isNull()) {
+        if (argument.nonNull)
+          return fail(Rule::InvalidCall,
+                      "R" + std::to_string(r) + " is NULL, but " + which + " is declared non-null",
+                      {r});
+        break;
+      }
+      if (!value.isPointer() || value.pointer.maybeNull ||
+          !isMemoryRegion(value.pointer.region, true))
+        return fail(Rule::InvalidCall,
+                    "R" + std::to_string(r) + " type=" + typeName(value) + ": " + which +
+                        " must point to " + std::to_string(argument.size) + " bytes of memory",
+                    {r});
+      // The callee may read and write all of it.
+      if (auto failed = checkHelperMemory(state, r, argument.size, argument.size, AccessKind::Write,
+                                          which.c_str())) {
+        outcome.violation = failed;
+        return outcome;
+      }
+      break;
+    case GlobalFunctionSignature::ArgumentKind::Unsupported:
+      break;
+    }
+  }
+  for (unsigned r = 1; r <= 5; ++r)
+    state.reg(r) = RegisterValue::uninitialized();
+  state.reg(0) = function.returnsVoid ? RegisterValue::uninitialized() : RegisterValue::unknown();
+  outcome.successors.push_back({std::move(state), index + 1});
+  return outcome;
+}
+
 StepOutcome Analysis::executeLocalCall(AbstractState state, std::uint32_t target,
                                        std::uint32_t index) {
+  if (const GlobalFunctionSignature *global = globalFunctionAt(target))
+    return callGlobalFunction(std::move(state), *global, index);
   StepOutcome outcome;
   if (state.lock) {
     outcome.violation =
@@ -122,13 +194,32 @@ StepOutcome Analysis::executeExit(AbstractState state, std::uint32_t index) {
   (void)index;
   StepOutcome outcome;
   // The main function of a program attached to a void kernel function returns nothing.
-  const bool returnsVoid = state.frames.size() == 1 && input.attachTarget &&
-                           input.attachTarget->returns == TargetReturn::Void;
+  const bool returnsVoid =
+      state.frames.size() == 1 &&
+      ((entryFunction && entryFunction->returnsVoid) ||
+       (!entryFunction && input.attachTarget && input.attachTarget->returns == TargetReturn::Void));
   // A subprogram may return nothing (its caller then may not read r0); the program and
   // callbacks must return a value.
   const bool subprogram = state.frames.size() > 1 && !state.current().isCallback;
   if (auto failed = readable(state, 0); failed && !returnsVoid && !subprogram) {
     outcome.violation = failed;
+    return outcome;
+  }
+  if (state.frames.size() == 1 && entryFunction) {
+    // The end of a global function verified on its own.
+    if (state.lock || !state.references.empty()) {
+      outcome.violation = violation(state.lock ? Rule::Lock : Rule::UnreleasedReference,
+                                    state.lock ? "global function returns with a lock held"
+                                               : "Unreleased reference: the global function "
+                                                 "returns with a reference it acquired",
+                                    state);
+      return outcome;
+    }
+    if (!entryFunction->returnsVoid && !state.reg(0).isScalar())
+      outcome.violation = violation(Rule::ReturnValue,
+                                    "At subprogram exit the register R0 is not a scalar value (" +
+                                        typeName(state.reg(0)) + ")",
+                                    state, {0});
     return outcome;
   }
   if (state.frames.size() == 1) {

@@ -58,15 +58,18 @@ struct PendingPath {
 
 class Explorer {
 public:
-  Explorer(const ProgramInput &input, const VerifyOptions &options, VerifyResult &result)
-      : input(input), options(options), result(result), analysis(input, options),
+  /// Explores from the program's entry, or from a global function's (`entry`).
+  Explorer(const ProgramInput &input, const VerifyOptions &options, VerifyResult &result,
+           Analysis &analysis, const GlobalFunctionSignature *entry)
+      : input(input), options(options), result(result), analysis(analysis), entry(entry),
         live(liveRegistersBefore(*input.code)),
         prunePoints(input.code->instructions.size(), PrunePoint::None),
         completeAt(input.code->instructions.size()), inProgressAt(input.code->instructions.size()) {
     markPrunePoints();
   }
 
-  void run();
+  /// False when a path was rejected (or a budget ran out).
+  bool run();
 
 private:
   void markPrunePoints();
@@ -83,13 +86,16 @@ private:
   bool widenInto(const AbstractState &previous, AbstractState &state);
   /// Whether a kept state covers `state` at `index`, so that the path may end.
   bool covered(const AbstractState &state, std::uint32_t index);
-  bool overBudget(std::uint32_t index);
+  bool overBudget(std::uint32_t index, std::int64_t parent);
+  /// Which loop the path was going round when a budget ran out, and what kept changing.
+  std::string loopDiagnosis(std::int64_t parent) const;
   void reject(Diagnostic diagnostic, std::uint32_t index);
 
   const ProgramInput &input;
   const VerifyOptions &options;
   VerifyResult &result;
-  Analysis analysis;
+  Analysis &analysis;
+  const GlobalFunctionSignature *entry;
   std::vector<std::uint16_t> live;
   std::vector<PrunePoint> prunePoints;
   std::vector<bool> loopHeads; ///< where paths are never joined (loops are explored)
@@ -199,7 +205,49 @@ void Explorer::reject(Diagnostic diagnostic, std::uint32_t index) {
   result.diagnostics.push_back(std::move(diagnostic));
 }
 
-bool Explorer::overBudget(std::uint32_t index) {
+std::string Explorer::loopDiagnosis(std::int64_t parent) const {
+  // The loop head this path went round most often, among its recent checkpoints.
+  std::unordered_map<std::uint32_t, std::vector<std::int64_t>> visits;
+  std::int64_t node = parent;
+  for (unsigned steps = 0; node >= 0 && steps < 100000; ++steps) {
+    const Checkpoint &checkpoint = checkpoints[static_cast<std::size_t>(node)];
+    if (loopHeads[checkpoint.index])
+      visits[checkpoint.index].push_back(node);
+    node = checkpoint.parent;
+  }
+  const std::vector<std::int64_t> *busiest = nullptr;
+  std::uint32_t head = 0;
+  for (const auto &[index, nodes] : visits)
+    if (!busiest || nodes.size() > busiest->size()) {
+      busiest = &nodes;
+      head = index;
+    }
+  if (!busiest || busiest->size() < 2)
+    return "";
+  const AbstractState &latest = checkpoints[static_cast<std::size_t>((*busiest)[0])].state;
+  const AbstractState &before = checkpoints[static_cast<std::size_t>((*busiest)[1])].state;
+  std::string text = "; the loop at insn " + std::to_string(input.code->instructions[head].pc);
+  if (head < input.code->locations.size() && input.code->locations[head])
+    text += " (" + input.code->locations[head]->file + ":" +
+            std::to_string(input.code->locations[head]->line) + ")";
+  text += " went round " + std::to_string(busiest->size()) + " times on this path";
+  if (latest.frames.size() != before.frames.size())
+    return text;
+  std::string changing;
+  const Frame &now = latest.current();
+  const Frame &then = before.current();
+  for (unsigned r = 0; r < registerCount; ++r)
+    if (now.registers[r].isScalar() && then.registers[r].isScalar() &&
+        !includes(then.registers[r].scalar, now.registers[r].scalar))
+      changing += (changing.empty() ? "" : ", ") + std::string("r") + std::to_string(r) + " (" +
+                  describe(then.registers[r].scalar) + " then " +
+                  describe(now.registers[r].scalar) + ")";
+  if (!changing.empty())
+    text += "; no bound was proven for " + changing;
+  return text;
+}
+
+bool Explorer::overBudget(std::uint32_t index, std::int64_t parent) {
   const Budgets &budgets = options.budgets;
   VerifyStats &stats = result.stats;
   std::string reached;
@@ -219,9 +267,10 @@ bool Explorer::overBudget(std::uint32_t index) {
     return false;
   Diagnostic diagnostic;
   diagnostic.rule = Rule::TooComplex;
-  diagnostic.message =
-      "too complex: " + reached + " after " + std::to_string(stats.instructionsProcessed) +
-      " instructions processed and " + std::to_string(checkpoints.size()) + " states kept";
+  diagnostic.message = "too complex: " + reached + " after " +
+                       std::to_string(stats.instructionsProcessed) +
+                       " instructions processed and " + std::to_string(checkpoints.size()) +
+                       " states kept" + loopDiagnosis(parent);
   reject(std::move(diagnostic), index);
   return true;
 }
@@ -321,7 +370,7 @@ bool Explorer::explore(PendingPath path) {
   std::int64_t parent = path.checkpoint;
   VerifyStats &stats = result.stats;
   for (;;) {
-    if (overBudget(index))
+    if (overBudget(index, parent))
       return false;
     if (prunePoints[index] != PrunePoint::None) {
       if (covered(state, index)) {
@@ -431,70 +480,41 @@ void Explorer::record(const AbstractState &state, std::uint32_t index) {
 void Explorer::finishInvariants() {
   if (!options.recordInvariants)
     return;
-  result.invariants.assign(input.code->instructions.size(), {});
+  result.invariants.resize(input.code->instructions.size());
   for (std::size_t i = 0; i < seen.size(); ++i)
     for (const AbstractState &state : seen[i])
       for (std::string &line : describeState(state))
         result.invariants[i].push_back(std::move(line));
 }
 
-void Explorer::run() {
-  pending.push_back({analysis.initialState(), 0, -1});
+bool Explorer::run() {
+  analysis.entryFunction = entry;
+  pending.push_back({analysis.initialState(entry), entry ? entry->entry : 0, -1});
   while (!pending.empty()) {
     PendingPath path = std::move(pending.back());
     pending.pop_back();
     if (!explore(std::move(path))) {
       finishInvariants();
-      return;
+      return false;
     }
   }
   finishInvariants();
-  // The combined stack of every call chain (check_max_stack_depth).
-  const ProgramCode &code = *input.code;
-  std::vector<std::vector<std::uint32_t>> callees(code.functions.size());
-  for (std::uint32_t f = 0; f < code.functions.size(); ++f) {
-    const Function &function = code.functions[f];
-    for (std::uint32_t i = function.firstInstruction; i < function.endInstruction; ++i) {
-      const PlacedInstruction &placed = code.instructions[i];
-      std::optional<std::uint32_t> target;
-      if (const Call *call = std::get_if<Call>(&placed.insn);
-          call && call->kind == Call::Kind::Local)
-        target = code.indexOfPc(static_cast<std::uint32_t>(placed.pc + 1 + call->imm));
-      if (const LoadImmediate64 *load = std::get_if<LoadImmediate64>(&placed.insn);
-          load && load->kind == ImmediateKind::Function)
-        target = code.indexOfPc(static_cast<std::uint32_t>(placed.pc + 1 + load->imm));
-      if (!target)
-        continue;
-      for (std::uint32_t g = 0; g < code.functions.size(); ++g)
-        if (code.functions[g].firstInstruction == *target && g != f)
-          callees[f].push_back(g);
-    }
+  return true;
+}
+
+/// Whether some instruction calls the function starting at `entry` (or takes its address).
+bool isCalled(const ProgramCode &code, std::uint32_t entry) {
+  for (const PlacedInstruction &placed : code.instructions) {
+    std::optional<std::uint32_t> target;
+    if (const Call *call = std::get_if<Call>(&placed.insn); call && call->kind == Call::Kind::Local)
+      target = code.indexOfPc(static_cast<std::uint32_t>(placed.pc + 1 + call->imm));
+    if (const LoadImmediate64 *load = std::get_if<LoadImmediate64>(&placed.insn);
+        load && load->kind == ImmediateKind::Function)
+      target = code.indexOfPc(static_cast<std::uint32_t>(placed.pc + 1 + load->imm));
+    if (target == entry)
+      return true;
   }
-  std::uint32_t deepest = 0;
-  std::uint32_t deepestCalls = 0;
-  // Depth-first over the (acyclic: recursion was refused) call graph.
-  auto walk = [&](auto &self, std::uint32_t f, std::uint32_t above, std::uint32_t calls) -> void {
-    const std::uint32_t total = above + chargedStackDepth(analysis.stackDepth[f]);
-    if (total > deepest) {
-      deepest = total;
-      deepestCalls = calls;
-    }
-    if (calls > 8)
-      return;
-    for (std::uint32_t g : callees[f])
-      self(self, g, total, calls + 1);
-  };
-  walk(walk, 0, 0, 1);
-  result.stats.maxStackDepth = deepest;
-  if (deepest > StackFrame::size) {
-    Diagnostic diagnostic;
-    diagnostic.rule = Rule::StackDepth;
-    diagnostic.message = "combined stack size of " + std::to_string(deepestCalls) + " calls is " +
-                         std::to_string(deepest) +
-                         ". Too large: the frames of one call chain share 512 bytes";
-    result.verdict = Verdict::Reject;
-    result.diagnostics.push_back(std::move(diagnostic));
-  }
+  return false;
 }
 
 } // namespace
@@ -514,8 +534,25 @@ VerifyResult verify(const ProgramInput &input, const VerifyOptions &options) {
     result.diagnostics.push_back(std::move(diagnostic));
     return result;
   }
-  detail::Explorer explorer(input, options, result);
-  explorer.run();
+  detail::Analysis analysis(input, options);
+  bool accepted = detail::Explorer(input, options, result, analysis, nullptr).run();
+  // Global functions are verified on their own, from their prototypes (when called).
+  for (const GlobalFunctionSignature &function : input.globalFunctions) {
+    if (!accepted)
+      break;
+    if (!detail::isCalled(*input.code, function.entry))
+      continue;
+    accepted = detail::Explorer(input, options, result, analysis, &function).run();
+    if (!accepted && !result.diagnostics.empty())
+      result.diagnostics.back().message =
+          "in global function " + function.name + ": " + result.diagnostics.back().message;
+  }
+  if (accepted)
+    if (auto tooDeep = detail::checkCombinedStackDepth(*input.code, analysis.stackDepth,
+                                                       result.stats.maxStackDepth)) {
+      result.verdict = Verdict::Reject;
+      result.diagnostics.push_back(std::move(*tooDeep));
+    }
   result.stats.timeMicroseconds =
       static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                      std::chrono::steady_clock::now() - start)

@@ -24,7 +24,8 @@ bool isSocketKind(RegionKind region) {
          region == RegionKind::TcpSock || region == RegionKind::XdpSock;
 }
 
-/// The regions a memory argument may point into.
+} // namespace
+
 bool isMemoryRegion(RegionKind region, bool packetAccess) {
   switch (region) {
   case RegionKind::Stack:
@@ -40,8 +41,6 @@ bool isMemoryRegion(RegionKind region, bool packetAccess) {
     return false;
   }
 }
-
-} // namespace
 
 Check Analysis::checkHelperMemory(AbstractState &state, unsigned r, std::uint64_t minimumSize,
                                   std::uint64_t maximumSize, AccessKind kind,

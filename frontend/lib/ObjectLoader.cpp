@@ -4,6 +4,7 @@
 
 #include "ElfFile.h"
 #include "Externs.h"
+#include "GlobalFunctions.h"
 #include "MapCollector.h"
 #include "ProgramLinker.h"
 #include "TargetBtf.h"
@@ -387,6 +388,7 @@ private:
     program.mapsUsed = std::move(linked->mapsUsed);
     program.relocations = std::move(linked->relocations);
     attachBtfRecords(*linked, program);
+    program.globalFunctions = describeGlobalFunctions(program, objectBtf.get());
     return program;
   }
 };

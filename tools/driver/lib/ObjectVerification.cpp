@@ -60,6 +60,24 @@ absint::ProgramInput programInput(const Object &object, const Program &program,
   if (input.attachTarget && program.type == ProgramType::StructOps)
     for (std::string_view &argument : input.attachTarget->argumentStructs)
       argument = promotedArgumentStruct(program.structOpsType, argument);
+  for (const GlobalFunction &function : program.globalFunctions) {
+    const auto entry = program.code.indexOfPc(function.pc);
+    if (!entry)
+      continue;
+    absint::GlobalFunctionSignature signature;
+    signature.name = function.name;
+    signature.entry = *entry;
+    signature.returnsVoid = function.returnsVoid;
+    for (const GlobalArgument &argument : function.arguments) {
+      using Kind = absint::GlobalFunctionSignature::ArgumentKind;
+      const Kind kind = argument.kind == GlobalArgumentKind::Scalar    ? Kind::Scalar
+                        : argument.kind == GlobalArgumentKind::Context ? Kind::Context
+                        : argument.kind == GlobalArgumentKind::Memory  ? Kind::Memory
+                                                                       : Kind::Unsupported;
+      signature.arguments.push_back({kind, argument.size, argument.nonNull, argument.reason});
+    }
+    input.globalFunctions.push_back(std::move(signature));
+  }
   input.maps.reserve(object.maps.size());
   for (const MapDefinition &map : object.maps)
     input.maps.push_back(describeMap(map));

@@ -37,6 +37,22 @@ struct MapDescriptor {
   std::optional<std::uint32_t> spinLockOffset;
 };
 
+/// A global (non-static) function of the program: the kernel verifies it on its own, from
+/// what its BTF prototype says about each argument, and checks each call against that.
+struct GlobalFunctionSignature {
+  enum class ArgumentKind : std::uint8_t { Scalar, Context, Memory, Unsupported };
+  struct Argument {
+    ArgumentKind kind = ArgumentKind::Scalar;
+    std::uint32_t size = 0; ///< Memory: bytes
+    bool nonNull = false;   ///< Memory: NULL is not passed
+    std::string reason;     ///< Unsupported: why the kernel refuses it
+  };
+  std::string name;
+  std::uint32_t entry = 0; ///< instruction index of its first instruction
+  std::vector<Argument> arguments;
+  bool returnsVoid = false;
+};
+
 /// Everything the verifier needs to know about one program.
 struct ProgramInput {
   std::string name;
@@ -54,6 +70,8 @@ struct ProgramInput {
   std::string structOpsType;
   /// The kernel's struct layouts, for BTF-typed pointers (null: such accesses are refused).
   const KernelTypes *kernelTypes = nullptr;
+  /// The global functions, verified separately.
+  std::vector<GlobalFunctionSignature> globalFunctions;
   /// Why the code could not be decoded or linked; non-empty: rejected with this message.
   std::string malformed;
 };

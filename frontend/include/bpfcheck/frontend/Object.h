@@ -86,6 +86,31 @@ struct AppliedRelocation {
   std::string detail;   ///< e.g. "field byte offset 16 -> 24"
 };
 
+/// How a global function takes one argument, from its BTF prototype (the kernel's
+/// btf_prepare_func_args): the kernel verifies global functions on their own, assuming only
+/// what the prototype says.
+enum class GlobalArgumentKind : std::uint8_t {
+  Scalar,      ///< an integer or enum
+  Context,     ///< a pointer to the program's context (`__arg_ctx`, or its uapi struct)
+  Memory,      ///< a pointer to `size` bytes, NULL unless `__arg_nonnull`
+  Unsupported, ///< anything else: the kernel refuses the program (`reason` says why)
+};
+
+struct GlobalArgument {
+  GlobalArgumentKind kind = GlobalArgumentKind::Scalar;
+  std::uint32_t size = 0; ///< Memory: bytes
+  bool nonNull = false;   ///< Memory: `__arg_nonnull`
+  std::string reason;     ///< Unsupported: why
+};
+
+/// A global (non-static) subprogram of a program.
+struct GlobalFunction {
+  std::string name;
+  std::uint32_t pc = 0; ///< entry slot in the program's code
+  std::vector<GlobalArgument> arguments;
+  bool returnsVoid = false;
+};
+
 /// A program ready to load: relocated code, decoded into the IR, with its type.
 struct Program {
   std::string name;    ///< the function symbol's name
@@ -117,6 +142,8 @@ struct Program {
   /// offsets in slots of `slots`, their ids and strings in Object::btf.
   std::vector<FuncInfoRecord> funcInfo;
   std::vector<LineInfoRecord> lineInfo;
+  /// The subprograms with global linkage (BTF), which the kernel verifies on their own.
+  std::vector<GlobalFunction> globalFunctions;
 };
 
 /// A whole object file.

@@ -1,0 +1,130 @@
+// Global functions from BTF: which subprograms have global linkage, and how the kernel will
+// assume each argument arrives when it verifies the function on its own.
+
+#include "GlobalFunctions.h"
+
+#include "bpfcheck/platform/ContextLayout.h"
+
+#include <bpf/btf.h>
+
+#include <string_view>
+
+namespace bpfcheck {
+
+namespace {
+
+const btf_type *skipModifiers(const btf *types, std::uint32_t &id) {
+  const btf_type *type = btf__type_by_id(types, id);
+  while (type && (btf_is_mod(type) || btf_is_typedef(type))) {
+    id = type->type;
+    type = btf__type_by_id(types, id);
+  }
+  return type;
+}
+
+/// The `arg:...` decl tags on parameter `index` of FUNC `functionId`.
+std::vector<std::string_view> argumentTags(const btf *types, std::uint32_t functionId,
+                                           unsigned index) {
+  std::vector<std::string_view> tags;
+  const std::uint32_t count = btf__type_cnt(types);
+  for (std::uint32_t id = 1; id < count; ++id) {
+    const btf_type *type = btf__type_by_id(types, id);
+    if (!btf_is_decl_tag(type) || type->type != functionId ||
+        btf_decl_tag(type)->component_idx != static_cast<int>(index))
+      continue;
+    const char *name = btf__name_by_offset(types, type->name_off);
+    if (name && std::string_view(name).starts_with("arg:"))
+      tags.push_back(std::string_view(name).substr(4));
+  }
+  return tags;
+}
+
+GlobalArgument describeArgument(const btf *types, std::uint32_t functionId, unsigned index,
+                                std::uint32_t typeId, std::string_view contextStruct) {
+  GlobalArgument argument;
+  bool contextTag = false;
+  for (std::string_view tag : argumentTags(types, functionId, index)) {
+    if (tag == "ctx")
+      contextTag = true;
+    else if (tag == "nonnull")
+      argument.nonNull = true;
+    else {
+      argument.kind = GlobalArgumentKind::Unsupported;
+      argument.reason = "arg#" + std::to_string(index) + " has the tag arg:" + std::string(tag) +
+                        ", which bpfcheck does not check yet";
+      return argument;
+    }
+  }
+  std::uint32_t id = typeId;
+  const btf_type *type = skipModifiers(types, id);
+  if (!type) {
+    argument.kind = GlobalArgumentKind::Unsupported;
+    argument.reason = "arg#" + std::to_string(index) + " has no valid BTF type";
+    return argument;
+  }
+  if (btf_is_int(type) || btf_is_enum(type) || btf_is_enum64(type)) {
+    argument.kind = contextTag ? GlobalArgumentKind::Unsupported : GlobalArgumentKind::Scalar;
+    argument.reason = "arg#" + std::to_string(index) + " is tagged arg:ctx but is not a pointer";
+    return argument;
+  }
+  if (!btf_is_ptr(type)) {
+    argument.kind = GlobalArgumentKind::Unsupported;
+    argument.reason = "arg#" + std::to_string(index) + " is neither a scalar nor a pointer";
+    return argument;
+  }
+  std::uint32_t pointeeId = type->type;
+  const btf_type *pointee = skipModifiers(types, pointeeId);
+  const char *pointeeName = pointee ? btf__name_by_offset(types, pointee->name_off) : nullptr;
+  if (contextTag || (pointee && btf_is_struct(pointee) && pointeeName && !contextStruct.empty() &&
+                     contextStruct == pointeeName)) {
+    argument.kind = GlobalArgumentKind::Context;
+    return argument;
+  }
+  const long size = pointee ? btf__resolve_size(types, pointeeId) : -1;
+  const bool sized =
+      pointee && (btf_is_int(pointee) || btf_is_enum(pointee) || btf_is_enum64(pointee) ||
+                  btf_is_struct(pointee) || btf_is_union(pointee) || btf_is_array(pointee));
+  if (!sized || size <= 0) {
+    argument.kind = GlobalArgumentKind::Unsupported;
+    argument.reason = "arg#" + std::to_string(index) +
+                      " pointer type must point to scalar, or struct with scalar";
+    return argument;
+  }
+  argument.kind = GlobalArgumentKind::Memory;
+  argument.size = static_cast<std::uint32_t>(size);
+  return argument;
+}
+
+} // namespace
+
+std::vector<GlobalFunction> describeGlobalFunctions(const Program &program, const btf *types) {
+  std::vector<GlobalFunction> functions;
+  if (!types)
+    return functions;
+  const ContextLayout *layout = findContextLayout(program.type, program.expectedAttachType);
+  const std::string_view contextStruct =
+      layout && layout->inKernelBtf ? layout->structName : std::string_view();
+  for (const FuncInfoRecord &record : program.funcInfo) {
+    if (record.insnOffset == 0)
+      continue; // the program itself
+    const btf_type *function = btf__type_by_id(types, record.typeId);
+    if (!function || !btf_is_func(function) || btf_vlen(function) != BTF_FUNC_GLOBAL)
+      continue;
+    const btf_type *proto = btf__type_by_id(types, function->type);
+    if (!proto || !btf_is_func_proto(proto))
+      continue;
+    GlobalFunction global;
+    const char *name = btf__name_by_offset(types, function->name_off);
+    global.name = name ? name : "";
+    global.pc = record.insnOffset;
+    global.returnsVoid = proto->type == 0;
+    const btf_param *params = btf_params(proto);
+    for (unsigned i = 0; i < btf_vlen(proto); ++i)
+      global.arguments.push_back(
+          describeArgument(types, record.typeId, i, params[i].type, contextStruct));
+    functions.push_back(std::move(global));
+  }
+  return functions;
+}
+
+} // namespace bpfcheck
