@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs each libFuzzer target from a seed corpus made of the built test corpus: whole objects
-# for the ELF loader, their .text and program sections for the decoder, their .BTF +
+# for the ELF loader, their .text and program sections for the decoder and the verifier
+# (behind a program-type byte), their .BTF +
 # .BTF.ext for the BTF/CO-RE target. Runs are reproducible: a fixed seed, a fixed number of
 # executions per target, a fresh working corpus; SECONDS (default 60) caps each run.
 # Crashes are saved under build/fuzz/crashes/ and fail the run; a crash input belongs in
@@ -14,11 +15,12 @@ scale=${2:-1}
 build="$here/build/fuzz"
 cmake -G Ninja -S "$here" -B "$build" -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBPFCHECK_FUZZ=ON -DBPFCHECK_WERROR=ON >/dev/null
-cmake --build "$build" -j "$(nproc)" --target FuzzObjectLoader FuzzDecoder FuzzBtf bpf-corpus
+cmake --build "$build" -j "$(nproc)" --target FuzzObjectLoader FuzzDecoder FuzzBtf FuzzVerifier \
+  bpf-corpus
 
 seeds="$build/seeds"
 rm -rf "$seeds"
-mkdir -p "$seeds/loader" "$seeds/decoder" "$seeds/btf" "$build/crashes"
+mkdir -p "$seeds/loader" "$seeds/decoder" "$seeds/verifier" "$seeds/btf" "$build/crashes"
 while IFS=$'\t' read -r object source; do
   name=$(basename "$object" .o)
   cp "$object" "$seeds/loader/$name.o"
@@ -36,11 +38,17 @@ done <"$build/test-corpus/corpus.list"
 rm -f "$seeds/btf.tmp" "$seeds/ext.tmp"
 
 status=0
-for target in FuzzObjectLoader FuzzDecoder FuzzBtf; do
+# The verifier's seeds are the decoder's, behind a program-type byte.
+for seed in "$seeds/decoder"/*; do
+  { printf '\x00'; cat "$seed"; } >"$seeds/verifier/$(basename "$seed")"
+done
+
+for target in FuzzObjectLoader FuzzDecoder FuzzBtf FuzzVerifier; do
   case $target in
     FuzzObjectLoader) seed=loader runs=150000 ;;
     FuzzDecoder) seed=decoder runs=2000000 ;;
     FuzzBtf) seed=btf runs=15000 ;;
+    FuzzVerifier) seed=verifier runs=100000 ;;
   esac
   runs=$((runs * scale))
   work="$build/work/$target"
