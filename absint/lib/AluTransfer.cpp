@@ -6,6 +6,7 @@
 
 #include "bpfcheck/absint/ScalarArithmetic.h"
 #include "bpfcheck/absint/ScalarConversions.h"
+#include "bpfcheck/ir/Printer.h"
 
 #include <limits>
 
@@ -15,37 +16,7 @@ namespace {
 
 /// The C spelling of an operator, as the kernel's log uses it.
 const char *operatorText(AluOp op) {
-  switch (op) {
-  case AluOp::Add:
-    return "+=";
-  case AluOp::Sub:
-    return "-=";
-  case AluOp::Mul:
-    return "*=";
-  case AluOp::Div:
-    return "/=";
-  case AluOp::SDiv:
-    return "s/=";
-  case AluOp::Or:
-    return "|=";
-  case AluOp::And:
-    return "&=";
-  case AluOp::Lsh:
-    return "<<=";
-  case AluOp::Rsh:
-    return ">>=";
-  case AluOp::Neg:
-    return "neg";
-  case AluOp::Mod:
-    return "%=";
-  case AluOp::SMod:
-    return "s%=";
-  case AluOp::Xor:
-    return "^=";
-  case AluOp::Arsh:
-    return "s>>=";
-  }
-  return "?";
+  return op == AluOp::Neg ? "neg" : aluOperatorText(op);
 }
 
 /// Offsets a pointer may reach (the kernel's BPF_MAX_VAR_OFF).

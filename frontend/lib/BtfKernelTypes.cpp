@@ -5,6 +5,8 @@
 
 #include "TargetBtf.h"
 
+#include "CoReSpec.h"
+
 #include <bpf/btf.h>
 
 namespace bpfcheck {
@@ -16,13 +18,9 @@ struct BtfKernelTypes::Loaded {
 
 namespace {
 
-const btf_type *skipModifiers(const btf *types, std::uint32_t &id) {
-  const btf_type *type = btf__type_by_id(types, id);
-  while (type && (btf_is_mod(type) || btf_is_typedef(type))) {
-    id = type->type;
-    type = btf__type_by_id(types, id);
-  }
-  return type;
+/// The type `id` names, past modifiers and typedefs; `id` becomes that type's id.
+const btf_type *skipModifiers(const btf &types, std::uint32_t &id) {
+  return core::skipModifiersAndTypedefs(types, id, &id);
 }
 
 std::string_view nameOf(const btf *types, const btf_type *type) {
@@ -32,11 +30,11 @@ std::string_view nameOf(const btf *types, const btf_type *type) {
 
 /// The struct a pointer type points to, if it points to a named struct or union.
 std::string_view pointeeStruct(const btf *types, std::uint32_t pointerId) {
-  const btf_type *pointer = skipModifiers(types, pointerId);
+  const btf_type *pointer = skipModifiers(*types, pointerId);
   if (!pointer || !btf_is_ptr(pointer))
     return {};
   std::uint32_t pointeeId = pointer->type;
-  const btf_type *pointee = skipModifiers(types, pointeeId);
+  const btf_type *pointee = skipModifiers(*types, pointeeId);
   if (!pointee || !(btf_is_struct(pointee) || btf_is_union(pointee)))
     return {};
   return nameOf(types, pointee);
@@ -44,7 +42,7 @@ std::string_view pointeeStruct(const btf *types, std::uint32_t pointerId) {
 
 KernelField walk(const btf *types, std::uint32_t typeId, std::string_view structName,
                  std::uint32_t offset, std::uint32_t size, int depth) {
-  const btf_type *type = skipModifiers(types, typeId);
+  const btf_type *type = skipModifiers(*types, typeId);
   KernelField field;
   if (!type || depth > 32) {
     field.reason = "cannot follow the BTF of struct " + std::string(structName);
@@ -118,7 +116,7 @@ std::optional<AttachTargetInfo> describeProto(const btf *types, std::uint32_t pr
   const unsigned first = skipFirst ? 1 : 0;
   for (unsigned i = first; i < btf_vlen(proto) && info.arguments.count < 12; ++i) {
     std::uint32_t paramId = params[i].type;
-    const btf_type *param = skipModifiers(types, paramId);
+    const btf_type *param = skipModifiers(*types, paramId);
     if (param && btf_is_ptr(param)) {
       info.arguments.pointerMask |= std::uint16_t(1u << info.arguments.count);
       info.argumentStructs[info.arguments.count] = pointeeStruct(types, params[i].type);
@@ -127,7 +125,7 @@ std::optional<AttachTargetInfo> describeProto(const btf *types, std::uint32_t pr
   }
   info.arguments.returnsValue = proto->type != 0;
   std::uint32_t returnId = proto->type;
-  const btf_type *returned = proto->type ? skipModifiers(types, returnId) : nullptr;
+  const btf_type *returned = proto->type ? skipModifiers(*types, returnId) : nullptr;
   info.arguments.returnIsPointer = returned && btf_is_ptr(returned);
   info.returns = proto->type == 0 ? TargetReturn::Void : TargetReturn::Value;
   return info;
@@ -176,7 +174,7 @@ BtfKernelTypes::memberExtent(std::string_view structName, std::string_view membe
   auto findMember =
       [&](auto &self, std::uint32_t typeId, std::string_view wanted,
           std::uint32_t base) -> std::optional<std::pair<std::uint32_t, std::uint32_t>> {
-    const btf_type *type = skipModifiers(types, typeId);
+    const btf_type *type = skipModifiers(*types, typeId);
     if (!type || !(btf_is_struct(type) || btf_is_union(type)))
       return std::nullopt;
     const btf_member *member = btf_members(type);

@@ -5,6 +5,8 @@
 
 #include "bpfcheck/platform/ContextLayout.h"
 
+#include "CoReSpec.h"
+
 #include <bpf/btf.h>
 
 #include <string_view>
@@ -13,13 +15,9 @@ namespace bpfcheck {
 
 namespace {
 
-const btf_type *skipModifiers(const btf *types, std::uint32_t &id) {
-  const btf_type *type = btf__type_by_id(types, id);
-  while (type && (btf_is_mod(type) || btf_is_typedef(type))) {
-    id = type->type;
-    type = btf__type_by_id(types, id);
-  }
-  return type;
+/// The type `id` names, past modifiers and typedefs; `id` becomes that type's id.
+const btf_type *skipModifiers(const btf &types, std::uint32_t &id) {
+  return core::skipModifiersAndTypedefs(types, id, &id);
 }
 
 /// The `arg:...` decl tags on parameter `index` of FUNC `functionId`.
@@ -56,7 +54,7 @@ GlobalArgument describeArgument(const btf *types, std::uint32_t functionId, unsi
     }
   }
   std::uint32_t id = typeId;
-  const btf_type *type = skipModifiers(types, id);
+  const btf_type *type = skipModifiers(*types, id);
   if (!type) {
     argument.kind = GlobalArgumentKind::Unsupported;
     argument.reason = "arg#" + std::to_string(index) + " has no valid BTF type";
@@ -73,7 +71,7 @@ GlobalArgument describeArgument(const btf *types, std::uint32_t functionId, unsi
     return argument;
   }
   std::uint32_t pointeeId = type->type;
-  const btf_type *pointee = skipModifiers(types, pointeeId);
+  const btf_type *pointee = skipModifiers(*types, pointeeId);
   const char *pointeeName = pointee ? btf__name_by_offset(types, pointee->name_off) : nullptr;
   if (contextTag || (pointee && btf_is_struct(pointee) && pointeeName && !contextStruct.empty() &&
                      contextStruct == pointeeName)) {

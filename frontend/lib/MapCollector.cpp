@@ -4,6 +4,8 @@
 // T)` a flexible array of pointers to T); legacy maps are equal-sized records in `maps`.
 #include "MapCollector.h"
 
+#include "CoReSpec.h"
+
 #include <bpf/btf.h>
 #include <elf.h>
 
@@ -13,30 +15,26 @@
 namespace bpfcheck {
 namespace {
 
+/// The type `id` names, past modifiers and typedefs; `id` becomes that type's id.
+const btf_type *skipModifiers(const btf &types, std::uint32_t &id) {
+  return core::skipModifiersAndTypedefs(types, id, &id);
+}
+
 constexpr std::uint32_t MapFlagReadOnlyProgram = 1U << 7; // BPF_F_RDONLY_PROG
 constexpr std::uint32_t MapFlagMmapable = 1U << 10;       // BPF_F_MMAPABLE
 constexpr std::uint32_t RelocationAbsolute64 = 2;         // R_BPF_64_ABS64
-
-const btf_type *skipModifiers(const btf *types, std::uint32_t &id) {
-  const btf_type *type = btf__type_by_id(types, id);
-  while (type && (btf_is_mod(type) || btf_is_typedef(type))) {
-    id = type->type;
-    type = btf__type_by_id(types, id);
-  }
-  return type;
-}
 
 /// The offset of a `struct bpf_spin_lock` member of a map value struct, if it has one (the
 /// kernel looks for it among the value's own members).
 std::optional<std::uint32_t> spinLockOffsetIn(const btf *types, std::uint32_t valueTypeId) {
   std::uint32_t id = valueTypeId;
-  const btf_type *type = skipModifiers(types, id);
+  const btf_type *type = skipModifiers(*types, id);
   if (!type || !btf_is_struct(type))
     return std::nullopt;
   const btf_member *member = btf_members(type);
   for (unsigned i = 0; i < btf_vlen(type); ++i, ++member) {
     std::uint32_t memberId = member->type;
-    const btf_type *memberType = skipModifiers(types, memberId);
+    const btf_type *memberType = skipModifiers(*types, memberId);
     if (!memberType || !btf_is_struct(memberType))
       continue;
     const char *name = btf__name_by_offset(types, memberType->name_off);
@@ -56,7 +54,7 @@ public:
                               std::uint64_t symbolOffset, bool isInner) {
     const std::string where = "map '" + name + "' in section '" + section.name + "'";
     std::uint32_t id = structId;
-    const btf_type *type = skipModifiers(types, id);
+    const btf_type *type = skipModifiers(*types, id);
     if (!type || !btf_is_struct(type))
       return Error(where + ": its BTF type (id " + std::to_string(structId) + ") is not a struct");
     MapDefinition map;
@@ -73,7 +71,7 @@ public:
       const std::string field = memberName ? memberName : "";
       const std::string fieldWhere = where + ", field '" + field + "'";
       std::uint32_t memberType = member->type;
-      const btf_type *resolved = skipModifiers(types, memberType);
+      const btf_type *resolved = skipModifiers(*types, memberType);
       if (!resolved)
         return Error(fieldWhere + ": invalid BTF type id " + std::to_string(member->type));
 
@@ -81,7 +79,7 @@ public:
         if (!btf_is_array(resolved) || btf_array(resolved)->nelems != 0)
           return Error(fieldWhere + ": must be a flexible array of pointers (__array)");
         std::uint32_t elementId = btf_array(resolved)->type;
-        const btf_type *element = skipModifiers(types, elementId);
+        const btf_type *element = skipModifiers(*types, elementId);
         if (!element || !btf_is_ptr(element))
           return Error(fieldWhere + ": elements must be pointers");
         valuesElementType = element->type;
@@ -102,7 +100,7 @@ public:
       // __ulong(field, N), an enum whose one enumerator is N (for 64-bit values).
       std::uint64_t value = 0;
       std::uint32_t arrayId = resolved->type;
-      const btf_type *array = btf_is_ptr(resolved) ? skipModifiers(types, arrayId) : nullptr;
+      const btf_type *array = btf_is_ptr(resolved) ? skipModifiers(*types, arrayId) : nullptr;
       if (array && btf_is_array(array)) {
         value = btf_array(array)->nelems;
       } else if (btf_is_enum(resolved) && btf_vlen(resolved) == 1) {
@@ -293,7 +291,7 @@ Expected<bool> collectStructOps(const ElfFile &elf, const btf *types, Object &ob
       if (varId <= 0)
         return Error(where + " has no BTF variable");
       std::uint32_t typeId = btf__type_by_id(types, std::uint32_t(varId))->type;
-      const btf_type *type = skipModifiers(types, typeId);
+      const btf_type *type = skipModifiers(*types, typeId);
       if (!type || !btf_is_struct(type))
         return Error(where + ": its type is not a struct");
       MapDefinition map;

@@ -52,7 +52,9 @@ std::string sizeName(Width width, bool isSigned = false) {
   return (isSigned ? "s" : "u") + std::to_string(bits(width));
 }
 
-const char *aluOperator(AluOp op) {
+} // namespace
+
+const char *aluOperatorText(AluOp op) {
   switch (op) {
   case AluOp::Add:
     return "+=";
@@ -85,6 +87,8 @@ const char *aluOperator(AluOp op) {
   }
   return "?";
 }
+
+namespace {
 
 const char *conditionOperator(Condition condition) {
   switch (condition) {
@@ -192,7 +196,7 @@ std::string printInstruction(const Instruction &insn, RegisterStyle style) {
       [](const Alu &alu) {
         if (alu.op == AluOp::Neg)
           return reg(alu.dst, alu.is64) + " = -" + reg(alu.dst, alu.is64);
-        return reg(alu.dst, alu.is64) + " " + aluOperator(alu.op) + " " +
+        return reg(alu.dst, alu.is64) + " " + aluOperatorText(alu.op) + " " +
                operand(alu.src, alu.is64);
       },
       [](const Move &move) {

@@ -10,6 +10,13 @@ using absint::Verdict;
 
 namespace {
 
+/// A lookup of key 0 in map 0 (a hash map unless the test says otherwise); r0 = the value.
+const std::string lookupOfKeyZero = "*(u32 *)(r10 - 4) = 0\n"
+                                    "r1 = 0xfeed0000 ll\n"
+                                    "r2 = r10\n"
+                                    "r2 += -4\n"
+                                    "call 1\n";
+
 VerifiedProgram verifySocketFilter(const std::string &text) {
   return verifyAsm({text});
 }
@@ -55,12 +62,8 @@ TEST_CASE("verifier: a spilled bounded scalar keeps its bounds") {
   // r2 is in [0, 7]; spilled and filled it still indexes an 8-byte map value safely.
   const std::string text = "r2 = *(u32 *)(r1 + 0)\n"
                            "r2 &= 7\n"
-                           "*(u64 *)(r10 - 16) = r2\n"
-                           "*(u32 *)(r10 - 4) = 0\n"
-                           "r1 = 0xfeed0000 ll\n"
-                           "r2 = r10\n"
-                           "r2 += -4\n"
-                           "call 1\n"
+                           "*(u64 *)(r10 - 16) = r2\n" +
+                           lookupOfKeyZero +
                            "if r0 == 0 goto out\n"
                            "r2 = *(u64 *)(r10 - 16)\n"
                            "r0 += r2\n"
@@ -77,11 +80,7 @@ TEST_CASE("verifier: a spilled bounded scalar keeps its bounds") {
 }
 
 TEST_CASE("verifier: map lookups must be null-checked before use") {
-  const std::string lookup = "*(u32 *)(r10 - 4) = 0\n"
-                             "r1 = 0xfeed0000 ll\n"
-                             "r2 = r10\n"
-                             "r2 += -4\n"
-                             "call 1\n";
+  const std::string &lookup = lookupOfKeyZero;
   AsmProgram unchecked{lookup + "r0 = *(u64 *)(r0 + 0)\nexit\n"};
   unchecked.maps = {mapOf(MapType::Hash, 4, 8, 16)};
   CHECK(verifyAsm(unchecked).rule() == Rule::NullDereference);
@@ -97,13 +96,8 @@ TEST_CASE("verifier: map lookups must be null-checked before use") {
 }
 
 TEST_CASE("verifier: pointer arithmetic on a maybe-NULL pointer is refused") {
-  AsmProgram program{"*(u32 *)(r10 - 4) = 0\n"
-                     "r1 = 0xfeed0000 ll\n"
-                     "r2 = r10\n"
-                     "r2 += -4\n"
-                     "call 1\n"
-                     "r0 += 8\n"
-                     "exit\n"};
+  AsmProgram program{lookupOfKeyZero + "r0 += 8\n"
+                                       "exit\n"};
   program.maps = {mapOf(MapType::Hash, 4, 16, 16)};
   CHECK(verifyAsm(program).rule() == Rule::PointerArithmetic);
 }
@@ -128,12 +122,8 @@ TEST_CASE("verifier: packet reads must be proven below data_end") {
 }
 
 TEST_CASE("verifier: a bound learnt on a copy holds for the original") {
-  AsmProgram program{"r6 = *(u32 *)(r1 + 0)\n" // skb->len: unknown
-                     "*(u32 *)(r10 - 4) = 0\n"
-                     "r1 = 0xfeed0000 ll\n"
-                     "r2 = r10\n"
-                     "r2 += -4\n"
-                     "call 1\n"
+  AsmProgram program{"r6 = *(u32 *)(r1 + 0)\n" + // skb->len: unknown
+                     lookupOfKeyZero +
                      "if r0 == 0 goto out\n"
                      "r7 = r6\n"
                      "if r7 > 7 goto out\n"
@@ -274,21 +264,16 @@ TEST_CASE("verifier: metadata is bounded only by the start of packet data") {
 }
 
 TEST_CASE("verifier: a shift by the width or more gives an unknown value") {
-  AsmProgram program{"*(u32 *)(r10 - 4) = 0\n"
-                     "r1 = 0xfeed0000 ll\n"
-                     "r2 = r10\n"
-                     "r2 += -4\n"
-                     "call 1\n"
-                     "if r0 == 0 goto out\n"
-                     "r2 = 32\n"
-                     "r1 = 1\n"
-                     "w1 <<= w2\n"
-                     "r1 &= 0xffff\n"
-                     "r0 += r1\n"
-                     "r0 = *(u8 *)(r0 + 0)\n"
-                     "out:\n"
-                     "r0 = 0\n"
-                     "exit\n"};
+  AsmProgram program{lookupOfKeyZero + "if r0 == 0 goto out\n"
+                                       "r2 = 32\n"
+                                       "r1 = 1\n"
+                                       "w1 <<= w2\n"
+                                       "r1 &= 0xffff\n"
+                                       "r0 += r1\n"
+                                       "r0 = *(u8 *)(r0 + 0)\n"
+                                       "out:\n"
+                                       "r0 = 0\n"
+                                       "exit\n"};
   program.maps = {mapOf(MapType::Hash, 4, 8, 16)};
   CHECK(verifyAsm(program).rule() == Rule::MapValueBounds);
 }
@@ -302,17 +287,12 @@ TEST_CASE("verifier: pointer rules the JITs rely on") {
   CHECK(verifySocketFilter("*(u64 *)(r10 - 8) = 0\nr1 = 1\nlock *(u32 *)(r10 - 6) += w1\n"
                            "r0 = 0\nexit\n")
             .rule() == Rule::Alignment);
-  AsmProgram atomic{"*(u32 *)(r10 - 4) = 0\n"
-                    "r1 = 0xfeed0000 ll\n"
-                    "r2 = r10\n"
-                    "r2 += -4\n"
-                    "call 1\n"
-                    "if r0 == 0 goto out\n"
-                    "r1 = 1\n"
-                    "lock *(u32 *)(r0 + 2) += w1\n"
-                    "out:\n"
-                    "r0 = 0\n"
-                    "exit\n"};
+  AsmProgram atomic{lookupOfKeyZero + "if r0 == 0 goto out\n"
+                                      "r1 = 1\n"
+                                      "lock *(u32 *)(r0 + 2) += w1\n"
+                                      "out:\n"
+                                      "r0 = 0\n"
+                                      "exit\n"};
   atomic.maps = {mapOf(MapType::Hash, 4, 8, 16)};
   CHECK(verifyAsm(atomic).rule() == Rule::Alignment);
 }

@@ -154,6 +154,24 @@ template <typename Words> ScalarValue<Words> scalarReduceOnce(ScalarValue<Words>
                   select(sameUpperUnsigned, met64.maximum, s.unsigned64.maximum)};
   s.signed64 = detail::signedFromUnsigned(s.unsigned64, s.signed64);
 
+  // A signed 64-bit range inside the signed 32-bit one (possibly across zero): the value is
+  // the sign extension of its low half, so the two signed ranges bound each other.
+  const Word32 zero32 = lowHalf(s.bits.value ^ s.bits.value);
+  const Word32 signBit32 = shiftLeft(wordConstant(zero32, 1), 31);
+  const Word64 int32Minimum = signExtend(signBit32);
+  const Word64 int32Maximum = signExtend(~signBit32);
+  const auto withinInt32 = !signedLess(s.signed64.minimum, int32Minimum) &&
+                           !signedLess(int32Maximum, s.signed64.maximum);
+  const SignedRange<Word32> lowOfSigned64 = rangeMeet(
+      s.signed32, SignedRange<Word32>{lowHalf(s.signed64.minimum), lowHalf(s.signed64.maximum)});
+  s.signed32 = {select(withinInt32, lowOfSigned64.minimum, s.signed32.minimum),
+                select(withinInt32, lowOfSigned64.maximum, s.signed32.maximum)};
+  const SignedRange<Word64> extended32 =
+      rangeMeet(s.signed64, SignedRange<Word64>{signExtend(s.signed32.minimum),
+                                                signExtend(s.signed32.maximum)});
+  s.signed64 = {select(withinInt32, extended32.minimum, s.signed64.minimum),
+                select(withinInt32, extended32.maximum, s.signed64.maximum)};
+
   // ranges -> tnum.
   s.bits = tnumIntersect(s.bits, tnumRange(s.unsigned64.minimum, s.unsigned64.maximum));
   const Tnum<Word32> lowRange = tnumRange(s.unsigned32.minimum, s.unsigned32.maximum);

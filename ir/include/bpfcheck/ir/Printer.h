@@ -24,4 +24,7 @@ enum class RegisterStyle {
 /// comment (`ld_pseudo r1, 0x2, 0x3\t# 0x10`).
 std::string printInstruction(const Instruction &insn, RegisterStyle style = RegisterStyle::Plain);
 
+/// The compound-assignment spelling of an ALU operation (`+=`, `s>>=`; `= -` for neg).
+const char *aluOperatorText(AluOp op);
+
 } // namespace bpfcheck
