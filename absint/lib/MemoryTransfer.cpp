@@ -154,6 +154,9 @@ Check Analysis::checkContextAccess(AbstractState &state, unsigned base, std::int
   case ContextValue::FlowKeys:
     result.region = RegionKind::FlowKeys;
     break;
+  case ContextValue::TcpSock:
+    result.region = RegionKind::TcpSock;
+    break;
   case ContextValue::TracepointBuffer:
     result.region = RegionKind::TracepointBuffer;
     break;
@@ -353,11 +356,13 @@ Check Analysis::checkMemoryAccess(AbstractState &state, unsigned base, std::int6
     return checkContextAccess(state, base, at, size, kind, loaded, signExtend);
   case RegionKind::Socket:
   case RegionKind::SockCommon:
+  case RegionKind::TcpSock:
   case RegionKind::FlowKeys: {
     const ContextValue pointee = pointer.region == RegionKind::Socket ? ContextValue::Socket
                                  : pointer.region == RegionKind::SockCommon
                                      ? ContextValue::SockCommonOrNull
-                                     : ContextValue::FlowKeys;
+                                 : pointer.region == RegionKind::TcpSock ? ContextValue::TcpSock
+                                                                         : ContextValue::FlowKeys;
     if (!isConstant(pointer.variableOffset) || pointer.variableOffset.bits.value.bits != 0)
       return violation(Rule::VariableOffset,
                        reg(base) + " variable offset " + typeName(address) + " access prohibited",
@@ -377,7 +382,6 @@ Check Analysis::checkMemoryAccess(AbstractState &state, unsigned base, std::int6
   }
   case RegionKind::BtfObject:
     return checkKernelObjectAccess(state, base, at, size, kind, loaded);
-  case RegionKind::TcpSock:
   case RegionKind::XdpSock:
   case RegionKind::TracepointBuffer:
     return violation(Rule::Unsupported,

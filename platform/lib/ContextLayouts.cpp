@@ -260,6 +260,8 @@ std::string_view nameOf(ContextValue value) {
     return "sock_common_or_null";
   case V::FlowKeys:
     return "flow_keys";
+  case V::TcpSock:
+    return "tcp_sock";
   case V::TracepointBuffer:
     return "tp_buffer";
   case V::BtfObject:
@@ -327,6 +329,8 @@ const ContextLayout *pointeeLayout(ContextValue pointer) {
     return &pointees[1];
   case V::FlowKeys:
     return &pointees[2];
+  case V::TcpSock:
+    return &pointees[3];
   default:
     return nullptr;
   }

@@ -88,8 +88,8 @@ std::vector<const ContextLayout *> everyLayout() {
   std::vector<const ContextLayout *> layouts;
   for (const ContextLayout &layout : allContextLayouts())
     layouts.push_back(&layout);
-  for (ContextValue pointer :
-       {ContextValue::Socket, ContextValue::SockCommonOrNull, ContextValue::FlowKeys})
+  for (ContextValue pointer : {ContextValue::Socket, ContextValue::SockCommonOrNull,
+                               ContextValue::FlowKeys, ContextValue::TcpSock})
     layouts.push_back(pointeeLayout(pointer));
   return layouts;
 }

@@ -60,6 +60,7 @@ enum class ContextValue : std::uint8_t {
   SocketOrNull,     ///< PTR_TO_SOCKET_OR_NULL
   SockCommonOrNull, ///< PTR_TO_SOCK_COMMON_OR_NULL
   FlowKeys,         ///< PTR_TO_FLOW_KEYS
+  TcpSock,          ///< PTR_TO_TCP_SOCK (what bpf_tcp_sock returns; no context field yields it)
   TracepointBuffer, ///< PTR_TO_TP_BUFFER (raw_tracepoint.w args[0])
   BtfObject,        ///< PTR_TO_BTF_ID | PTR_TRUSTED of the field's `btfType` (netfilter)
   /// A tracing/LSM/struct_ops pointer argument (PTR_TO_BTF_ID of its pointee, a scalar for
@@ -175,7 +176,8 @@ ContextAccess checkContextAccess(ProgramType type, std::optional<AttachType> att
 
 /// The struct behind a pointer that a context load yields: bpf_sock behind Socket and
 /// SocketOrNull (bpf_sock_is_valid_access), bpf_sock behind SockCommonOrNull
-/// (bpf_sock_common_is_valid_access), bpf_flow_keys behind FlowKeys (check_flow_keys_access).
+/// (bpf_sock_common_is_valid_access), bpf_flow_keys behind FlowKeys (check_flow_keys_access),
+/// bpf_tcp_sock behind TcpSock (bpf_tcp_sock_is_valid_access).
 /// Null for other values. Its `type` is Unspec.
 const ContextLayout *pointeeLayout(ContextValue pointer);
 
