@@ -13,7 +13,7 @@ ctest --test-dir "$here/build/release" --output-on-failure -j "$(nproc)"
 "$here/scripts/build.sh" sanitize
 # Under ASan and UBSan: the unit tests, and the verifier on the corpus and on random programs.
 ctest --test-dir "$here/build/sanitize" --output-on-failure -j "$(nproc)" -L unit
-ctest --test-dir "$here/build/sanitize" --output-on-failure -R 'corpus/verifier|differential/
+ctest --test-dir "$here/build/sanitize" --output-on-failure -R 'corpus/verifier|differential/'
 
 if [[ -x "$here/scripts/fuzz.sh" && "$fuzz_seconds" != 0 ]]; then
   "$here/scripts/fuzz.sh" "$fuzz_seconds"
