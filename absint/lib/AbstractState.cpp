@@ -77,7 +77,7 @@ bool valueIncludes(const RegisterValue &outer, const RegisterValue &inner, IdCor
     return true;
   case ValueKind::Scalar:
     return inner.isScalar() && includes(outer.scalar, inner.scalar) &&
-           ids.match(outer.id, inner.id);
+           ids.match(outer.id, inner.id) && (outer.id == 0 || outer.idDelta == inner.idDelta);
   case ValueKind::Pointer:
     return inner.isPointer() && pointerIncludes(outer.pointer, inner.pointer, ids);
   }

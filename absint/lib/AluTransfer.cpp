@@ -187,7 +187,21 @@ Check Analysis::executeAlu(AbstractState &state, const Alu &alu) {
     target = RegisterValue::ofScalar(alu.is64 ? unknownScalar() : scalarOfBytes(4));
     return std::nullopt;
   }
-  target = RegisterValue::ofScalar(scalarAlu(alu.op, alu.is64, target.scalar, source.scalar));
+  // Adding a constant keeps a copy linked to its identity, with the constant as delta.
+  const bool linked = target.id != 0 && alu.is64 &&
+                      (alu.op == AluOp::Add || alu.op == AluOp::Sub) &&
+                      std::holds_alternative<Imm>(alu.src);
+  const std::uint32_t id = linked ? target.id : 0;
+  std::int64_t delta = 0;
+  if (linked) {
+    const auto constant =
+        static_cast<std::uint64_t>(static_cast<std::int64_t>(std::get<Imm>(alu.src).value));
+    const auto previous = static_cast<std::uint64_t>(target.idDelta);
+    delta =
+        static_cast<std::int64_t>(alu.op == AluOp::Add ? previous + constant : previous - constant);
+  }
+  target = RegisterValue::ofScalar(scalarAlu(alu.op, alu.is64, target.scalar, source.scalar), id);
+  target.idDelta = delta;
   return std::nullopt;
 }
 
@@ -225,7 +239,7 @@ Check Analysis::executeMove(AbstractState &state, const Move &move) {
   // A copy shares the source's identity, so that what a branch learns about one holds for
   // both (a 32-bit copy only when it is the same value).
   const bool fits32 = source.scalar.unsigned64.maximum.bits <= 0xffffffffu;
-  if (!isConstant(source.scalar) && (move.is64 || fits32)) {
+  if (!isConstant(source.scalar) && (move.is64 || (fits32 && source.idDelta == 0))) {
     if (source.id == 0)
       source.id = freshId();
     RegisterValue copy = source;

@@ -24,6 +24,40 @@ std::uint32_t Analysis::functionStartingAt(std::uint32_t entry) const {
   return 0;
 }
 
+bool Analysis::mayChangePacketData(std::uint32_t function) const {
+  const ProgramCode &code = *input.code;
+  std::vector<bool> visited(code.functions.size(), false);
+  std::vector<std::uint32_t> work{function};
+  visited[function] = true;
+  while (!work.empty()) {
+    const Function &current = code.functions[work.back()];
+    work.pop_back();
+    for (std::uint32_t i = current.firstInstruction; i < current.endInstruction; ++i) {
+      const PlacedInstruction &placed = code.instructions[i];
+      const Call *call = std::get_if<Call>(&placed.insn);
+      if (!call)
+        continue;
+      if (call->kind == Call::Kind::Helper) {
+        const HelperPrototype *helper = findHelper(static_cast<std::uint32_t>(call->imm));
+        if (helper && helper->changesPacketData)
+          return true;
+        continue;
+      }
+      if (call->kind != Call::Kind::Local)
+        continue;
+      const auto target = code.indexOfPc(static_cast<std::uint32_t>(placed.pc + 1 + call->imm));
+      if (!target)
+        continue;
+      const std::uint32_t callee = functionStartingAt(*target);
+      if (!visited[callee]) {
+        visited[callee] = true;
+        work.push_back(callee);
+      }
+    }
+  }
+  return false;
+}
+
 AbstractState Analysis::initialState(const GlobalFunctionSignature *entry) {
   AbstractState state;
   Frame main;

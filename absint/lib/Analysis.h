@@ -64,6 +64,9 @@ public:
   const GlobalFunctionSignature *globalFunctionAt(std::uint32_t entry) const;
   /// The function whose first instruction is `entry` (0 if none).
   std::uint32_t functionStartingAt(std::uint32_t entry) const;
+  /// Whether calling the function may move packet data: it, or a function it calls, calls
+  /// a helper that does (or a tail call, which counts in a subprogram).
+  bool mayChangePacketData(std::uint32_t function) const;
   std::uint32_t freshId() { return ++lastId; }
   const PlacedInstruction &instruction(std::uint32_t index) const {
     return input.code->instructions[index];

@@ -4,6 +4,7 @@
 
 #include "Analysis.h"
 
+#include "bpfcheck/absint/ScalarArithmetic.h"
 #include "bpfcheck/absint/ScalarBranch.h"
 
 #include <algorithm>
@@ -93,15 +94,28 @@ StepOutcome Analysis::executeBranch(AbstractState state, const ConditionalJump &
       if (scalarIsEmpty(refinedLeft) || scalarIsEmpty(refinedRight))
         continue;
       AbstractState edge = taken ? AbstractState(state) : std::move(state);
-      auto update = [&](unsigned reg, std::uint32_t id, const Scalar &refined) {
-        if (id != 0)
-          forEachWithId(edge, id, [&](RegisterValue &value) { value.scalar = refined; });
+      bool feasible = true;
+      auto update = [&](unsigned reg, const RegisterValue &before, const Scalar &refined) {
+        if (before.id != 0)
+          forEachWithId(edge, before.id, [&](RegisterValue &value) {
+            if (value.idDelta == before.idDelta) {
+              value.scalar = refined;
+              return;
+            }
+            // A linked copy: the same base, another constant added.
+            const auto shift = static_cast<std::uint64_t>(value.idDelta) -
+                               static_cast<std::uint64_t>(before.idDelta);
+            value.scalar =
+                meet(value.scalar, scalarAlu(AluOp::Add, true, refined, constantScalar(shift)));
+            feasible = feasible && !scalarIsEmpty(value.scalar);
+          });
         edge.reg(reg).scalar = refined;
       };
-      update(dst, left.id, refinedLeft);
+      update(dst, left, refinedLeft);
       if (srcReg)
-        update(srcReg->index, right.id, refinedRight);
-      follow(std::move(edge), taken);
+        update(srcReg->index, right, refinedRight);
+      if (feasible)
+        follow(std::move(edge), taken);
     }
     return outcome;
   }

@@ -109,6 +109,9 @@ StepOutcome Analysis::callGlobalFunction(AbstractState state,
   for (unsigned r = 1; r <= 5; ++r)
     state.reg(r) = RegisterValue::uninitialized();
   state.reg(0) = function.returnsVoid ? RegisterValue::uninitialized() : RegisterValue::unknown();
+  // The callee is not followed here: what it may do to packet data it does to the caller's.
+  if (mayChangePacketData(functionStartingAt(function.entry)))
+    invalidatePacketPointers(state);
   outcome.successors.push_back({std::move(state), index + 1});
   return outcome;
 }

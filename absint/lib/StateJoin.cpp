@@ -16,14 +16,25 @@ Scalar join(const Scalar &a, const Scalar &b) {
                              rangeJoin(a.signed32, b.signed32)});
 }
 
+Scalar meet(const Scalar &a, const Scalar &b) {
+  return scalarReduce(Scalar{tnumIntersect(a.bits, b.bits), rangeMeet(a.unsigned64, b.unsigned64),
+                             rangeMeet(a.signed64, b.signed64),
+                             rangeMeet(a.unsigned32, b.unsigned32),
+                             rangeMeet(a.signed32, b.signed32)});
+}
+
 RegisterValue join(const RegisterValue &a, const RegisterValue &b) {
   if (a.kind != b.kind)
     return RegisterValue::uninitialized();
   switch (a.kind) {
   case ValueKind::Uninitialized:
     return a;
-  case ValueKind::Scalar:
-    return RegisterValue::ofScalar(join(a.scalar, b.scalar), a.id == b.id ? a.id : 0);
+  case ValueKind::Scalar: {
+    const bool linked = a.id == b.id && a.idDelta == b.idDelta;
+    RegisterValue joined = RegisterValue::ofScalar(join(a.scalar, b.scalar), linked ? a.id : 0);
+    joined.idDelta = linked ? a.idDelta : 0;
+    return joined;
+  }
   case ValueKind::Pointer:
     break;
   }

@@ -293,6 +293,15 @@ std::vector<DomainProof> domainProofs() {
                                          absint::scalarContains(absint::scalarReduceOnce(a), x).e);
                     }});
 
+  proofs.push_back({"scalar/truncate-to-32", [](z3::context &c) {
+                      const Scalar a = freshScalar(c, "a");
+                      const auto x = fresh<64>(c, "x");
+                      const SymbolicWord<64> low{z3::zext(x.e.extract(31, 0), 32)};
+                      return z3::implies(
+                          wellFormed(a.bits) && absint::scalarContains(a, x).e,
+                          absint::scalarContains(absint::scalarTruncate(a, 32), low).e);
+                    }});
+
   struct NamedCondition {
     Condition condition;
     const char *name;

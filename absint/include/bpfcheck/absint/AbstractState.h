@@ -84,6 +84,8 @@ bool includes(const Scalar &outer, const Scalar &inner);
 
 /// The smallest scalar holding both (component-wise hulls, reduced).
 Scalar join(const Scalar &a, const Scalar &b);
+/// The values in both (possibly empty: scalarIsEmpty).
+Scalar meet(const Scalar &a, const Scalar &b);
 /// An upper bound of two values: what both have in common (uninitialised, the top of the
 /// order, when they are of different kinds).
 RegisterValue join(const RegisterValue &a, const RegisterValue &b);

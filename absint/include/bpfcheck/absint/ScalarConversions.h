@@ -86,6 +86,15 @@ ScalarValue<Words> scalarTruncate(const ScalarValue<Words> &src, unsigned bits) 
   const auto fits = unsignedLessOrEqual(src.unsigned64.maximum, limit);
   s.unsigned64 = {select(fits, src.unsigned64.minimum, zero),
                   select(fits, src.unsigned64.maximum, limit)};
+  if (bits == Words::Word32::width) {
+    // The low half is kept as it is: so are its ranges, and the result is their zero
+    // extension.
+    s.unsigned32 = src.unsigned32;
+    s.signed32 = src.signed32;
+    s.unsigned64 = rangeMeet(
+        s.unsigned64, UnsignedRange<typename Words::Word64>{zeroExtend(src.unsigned32.minimum),
+                                                            zeroExtend(src.unsigned32.maximum)});
+  }
   return scalarReduce(s);
 }
 

@@ -64,6 +64,9 @@ struct RegisterValue {
   ValueKind kind = ValueKind::Uninitialized;
   Scalar scalar = unknownScalar();
   std::uint32_t id = 0; ///< Scalar: copies share it, so a bound learnt on one holds for all
+  /// Scalar with an identity: the value is the identity's common base plus this constant
+  /// (`r2 = r1; r2 += 4` links r2 to r1 with delta 4, the kernel's linked registers).
+  std::int64_t idDelta = 0;
   PointerValue pointer;
 
   static RegisterValue uninitialized() { return {}; }
