@@ -296,3 +296,22 @@ TEST_CASE("verifier: pointer rules the JITs rely on") {
   atomic.maps = {mapOf(MapType::Hash, 4, 8, 16)};
   CHECK(verifyAsm(atomic).rule() == Rule::Alignment);
 }
+
+TEST_CASE("verifier: a copy plus a constant stays linked to its original") {
+  // r7 = r6 + 8, so r7 <= 15 bounds r6 to [0, 7] (r6 is a u32, so r7 cannot wrap).
+  AsmProgram program{"r6 = *(u32 *)(r1 + 0)\n" + lookupOfKeyZero +
+                     "if r0 == 0 goto out\n"
+                     "r7 = r6\n"
+                     "r7 += 8\n"
+                     "if r7 > 15 goto out\n"
+                     "r0 += r6\n"
+                     "r0 = *(u8 *)(r0 + 0)\n"
+                     "out:\n"
+                     "r0 = 0\n"
+                     "exit\n"};
+  program.maps = {mapOf(MapType::Hash, 4, 8, 16)};
+  CHECK(verifyAsm(program).verdict() == Verdict::Accept);
+  // With a bound one too weak the access is refused.
+  program.text.replace(program.text.find("15"), 2, "16");
+  CHECK(verifyAsm(program).rule() == Rule::MapValueBounds);
+}
