@@ -19,9 +19,6 @@ const char *operatorText(AluOp op) {
   return op == AluOp::Neg ? "neg" : aluOperatorText(op);
 }
 
-/// Offsets a pointer may reach (the kernel's BPF_MAX_VAR_OFF).
-constexpr std::int64_t maximumVariableOffset = std::int64_t(1) << 29;
-
 std::string regionText(const PointerValue &pointer) {
   return std::string(kernelNameOf(pointer.region));
 }
@@ -81,10 +78,21 @@ Check Analysis::pointerArithmetic(AbstractState &state, const Alu &alu) {
                          " prohibited, null-check it first",
                      state, {dst});
   const bool knownZero = isConstant(offset) && offset.bits.value.bits == 0;
-  // Flow keys take only constant offsets; a map pointer only + 0 (the kernel's cases).
-  const bool allowed = allowsArithmetic(pointer.region) &&
-                       (pointer.region != RegionKind::FlowKeys || isConstant(offset));
-  if (!allowed && !(pointer.region == RegionKind::MapPointer && knownZero && alu.op == AluOp::Add))
+  bool allowed = false;
+  switch (arithmeticOn(pointer.region)) {
+  case PointerArithmetic::Any:
+    allowed = true;
+    break;
+  case PointerArithmetic::ConstantOnly:
+    allowed = isConstant(offset);
+    break;
+  case PointerArithmetic::ZeroOnly:
+    allowed = knownZero && alu.op == AluOp::Add;
+    break;
+  case PointerArithmetic::None:
+    break;
+  }
+  if (!allowed)
     return violation(Rule::PointerArithmetic,
                      "r" + std::to_string(dst) + " pointer arithmetic on " +
                          typeName(RegisterValue::ofPointer(pointer)) + " prohibited",
@@ -311,9 +319,7 @@ Check Analysis::executeLoadImmediate(AbstractState &state, const LoadImmediate64
     return std::nullopt;
   }
   case ImmediateKind::Function: {
-    const std::uint32_t pc = instruction(currentIndex).pc;
-    const auto target = input.code->indexOfPc(
-        static_cast<std::uint32_t>(static_cast<std::int64_t>(pc) + load.imm + 1));
+    const auto target = targetIndex(*input.code, instruction(currentIndex));
     if (!target)
       return violation(Rule::MalformedProgram, "function address points between instructions",
                        state);

@@ -2,6 +2,8 @@
 
 #include "Analysis.h"
 
+#include "bpfcheck/ir/Decoder.h"
+
 #include <algorithm>
 
 namespace bpfcheck::absint::detail {
@@ -16,46 +18,52 @@ const GlobalFunctionSignature *Analysis::globalFunctionAt(std::uint32_t entry) c
   return nullptr;
 }
 
-std::uint32_t Analysis::functionStartingAt(std::uint32_t entry) const {
-  const auto &functions = input.code->functions;
-  for (std::uint32_t f = 0; f < functions.size(); ++f)
-    if (functions[f].firstInstruction == entry)
+std::optional<std::uint32_t> targetIndex(const ProgramCode &code, const PlacedInstruction &placed) {
+  const auto target = branchTarget(placed);
+  if (!target || *target < 0)
+    return std::nullopt;
+  return code.indexOfPc(static_cast<std::uint32_t>(*target));
+}
+
+std::uint32_t functionStartingAt(const ProgramCode &code, std::uint32_t entry) {
+  for (std::uint32_t f = 0; f < code.functions.size(); ++f)
+    if (code.functions[f].firstInstruction == entry)
       return f;
   return 0;
 }
 
-bool Analysis::mayChangePacketData(std::uint32_t function) const {
-  const ProgramCode &code = *input.code;
-  std::vector<bool> visited(code.functions.size(), false);
-  std::vector<std::uint32_t> work{function};
-  visited[function] = true;
-  while (!work.empty()) {
-    const Function &current = code.functions[work.back()];
-    work.pop_back();
-    for (std::uint32_t i = current.firstInstruction; i < current.endInstruction; ++i) {
-      const PlacedInstruction &placed = code.instructions[i];
-      const Call *call = std::get_if<Call>(&placed.insn);
-      if (!call)
-        continue;
-      if (call->kind == Call::Kind::Helper) {
-        const HelperPrototype *helper = findHelper(static_cast<std::uint32_t>(call->imm));
-        if (helper && helper->changesPacketData)
-          return true;
-        continue;
+bool Analysis::mayChangePacketData(std::uint32_t function) {
+  if (changesPacketData.empty()) {
+    // Once per program: which functions call a helper that moves packet data (a tail call
+    // counts in a subprogram), then which reach one of them through their calls.
+    const ProgramCode &code = *input.code;
+    const std::size_t count = code.functions.size();
+    changesPacketData.assign(count, false);
+    std::vector<std::vector<std::uint32_t>> callees(count);
+    for (std::uint32_t f = 0; f < count; ++f)
+      for (std::uint32_t i = code.functions[f].firstInstruction;
+           i < code.functions[f].endInstruction; ++i) {
+        const Call *call = std::get_if<Call>(&code.instructions[i].insn);
+        if (!call)
+          continue;
+        if (call->kind == Call::Kind::Helper) {
+          const HelperPrototype *helper = findHelper(static_cast<std::uint32_t>(call->imm));
+          changesPacketData[f] = changesPacketData[f] || (helper && helper->changesPacketData);
+        } else if (auto target = targetIndex(code, code.instructions[i])) {
+          const std::uint32_t callee = functionStartingAt(code, *target);
+          if (code.functions[callee].firstInstruction == *target)
+            callees[f].push_back(callee);
+        }
       }
-      if (call->kind != Call::Kind::Local)
-        continue;
-      const auto target = code.indexOfPc(static_cast<std::uint32_t>(placed.pc + 1 + call->imm));
-      if (!target)
-        continue;
-      const std::uint32_t callee = functionStartingAt(*target);
-      if (!visited[callee]) {
-        visited[callee] = true;
-        work.push_back(callee);
-      }
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (std::uint32_t f = 0; f < count; ++f)
+        for (std::uint32_t callee : callees[f])
+          if (changesPacketData[callee] && !changesPacketData[f])
+            changesPacketData[f] = changed = true;
     }
   }
-  return false;
+  return changesPacketData[function];
 }
 
 AbstractState Analysis::initialState(const GlobalFunctionSignature *entry) {
@@ -67,7 +75,7 @@ AbstractState Analysis::initialState(const GlobalFunctionSignature *entry) {
     main.registers[1] = RegisterValue::ofPointer(context);
   } else {
     // A global function assumes only what its prototype says about its arguments.
-    main.function = functionStartingAt(entry->entry);
+    main.function = functionStartingAt(*input.code, entry->entry);
     for (std::size_t i = 0; i < entry->arguments.size() && i < 5; ++i) {
       const GlobalFunctionSignature::Argument &argument = entry->arguments[i];
       RegisterValue &reg = main.registers[i + 1];
@@ -160,9 +168,7 @@ StepOutcome Analysis::step(AbstractState state, std::uint32_t index) {
       outcome.successors.push_back({std::move(state), index + 1});
     return std::move(outcome);
   };
-  auto jumpTarget = [&](std::int64_t offset) {
-    return input.code->indexOfPc(static_cast<std::uint32_t>(placed.pc + 1 + offset));
-  };
+  const std::optional<std::uint32_t> target = targetIndex(*input.code, placed);
   return std::visit(
       [&](const auto &insn) -> StepOutcome {
         using T = std::decay_t<decltype(insn)>;
@@ -183,10 +189,10 @@ StepOutcome Analysis::step(AbstractState state, std::uint32_t index) {
         } else if constexpr (std::is_same_v<T, LoadPacket>) {
           return simple(executeLoadPacket(state, insn));
         } else if constexpr (std::is_same_v<T, Jump>) {
-          outcome.successors.push_back({std::move(state), *jumpTarget(insn.offset)});
+          outcome.successors.push_back({std::move(state), *target});
           return std::move(outcome);
         } else if constexpr (std::is_same_v<T, MayGoto>) {
-          outcome.successors.push_back({state, *jumpTarget(insn.offset)});
+          outcome.successors.push_back({state, *target});
           outcome.successors.push_back({std::move(state), index + 1});
           return std::move(outcome);
         } else if constexpr (std::is_same_v<T, ConditionalJump>) {

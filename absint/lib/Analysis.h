@@ -15,6 +15,22 @@
 
 namespace bpfcheck::absint::detail {
 
+/// Offsets and sizes the kernel lets a variable reach (BPF_MAX_VAR_OFF, BPF_MAX_VAR_SIZ).
+inline constexpr std::int64_t maximumVariableOffset = std::int64_t(1) << 29;
+/// Frames of a call chain, the program's included (MAX_CALL_FRAMES).
+inline constexpr std::size_t maximumCallFrames = 8;
+
+/// "r3", for messages.
+inline std::string registerName(unsigned index) {
+  return "r" + std::to_string(index);
+}
+
+/// The instruction a jump, local call or function address refers to (ir's branchTarget,
+/// as an instruction index).
+std::optional<std::uint32_t> targetIndex(const ProgramCode &code, const PlacedInstruction &placed);
+/// The function whose first instruction is `entry` (0 if none).
+std::uint32_t functionStartingAt(const ProgramCode &code, std::uint32_t entry);
+
 /// A state and the instruction it continues at.
 struct Successor {
   AbstractState state;
@@ -62,11 +78,9 @@ public:
   // --- shared by the transfer files ------------------------------------------------------
   /// The global function starting at instruction `entry`, if it is one.
   const GlobalFunctionSignature *globalFunctionAt(std::uint32_t entry) const;
-  /// The function whose first instruction is `entry` (0 if none).
-  std::uint32_t functionStartingAt(std::uint32_t entry) const;
   /// Whether calling the function may move packet data: it, or a function it calls, calls
   /// a helper that does (or a tail call, which counts in a subprogram).
-  bool mayChangePacketData(std::uint32_t function) const;
+  bool mayChangePacketData(std::uint32_t function);
   std::uint32_t freshId() { return ++lastId; }
   const PlacedInstruction &instruction(std::uint32_t index) const {
     return input.code->instructions[index];
@@ -141,11 +155,10 @@ private:
   std::uint32_t lastId = 0;
   /// Per instruction: the region its memory access used first (-1: none yet).
   std::vector<std::int16_t> accessRegions;
+  /// Per function: whether calling it may move packet data (computed on first use).
+  std::vector<bool> changesPacketData;
   std::uint32_t currentIndex = 0;
 };
-
-/// Whether helpers and global functions may be given memory in this region.
-bool isMemoryRegion(RegionKind region, bool packetAccess);
 
 /// The stack depth the kernel charges a function (rounded up as the JIT does).
 std::uint32_t chargedStackDepth(std::uint32_t depth);

@@ -74,8 +74,7 @@ StepOutcome Analysis::executeBranch(AbstractState state, const ConditionalJump &
       outcome.violation = failed;
       return outcome;
     }
-  const std::uint32_t pc = instruction(index).pc;
-  const auto takenIndex = input.code->indexOfPc(pc + 1 + jump.offset);
+  const auto takenIndex = targetIndex(*input.code, instruction(index));
   const std::uint32_t fallIndex = index + 1;
   RegisterValue left = state.reg(dst);
   RegisterValue right = operandValue(state, jump.src);

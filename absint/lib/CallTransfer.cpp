@@ -11,20 +11,12 @@
 
 namespace bpfcheck::absint::detail {
 
-namespace {
-
-constexpr std::size_t maximumFrames = 8; // MAX_CALL_FRAMES
-
-} // namespace
-
 StepOutcome Analysis::executeCall(AbstractState state, const Call &call, std::uint32_t index) {
   switch (call.kind) {
   case Call::Kind::Helper:
     return executeHelper(std::move(state), call, index);
   case Call::Kind::Local: {
-    const std::uint32_t pc = instruction(index).pc;
-    const auto target = input.code->indexOfPc(
-        static_cast<std::uint32_t>(static_cast<std::int64_t>(pc) + call.imm + 1));
+    const auto target = targetIndex(*input.code, instruction(index));
     if (!target) {
       StepOutcome outcome;
       outcome.violation =
@@ -90,7 +82,7 @@ StepOutcome Analysis::callGlobalFunction(AbstractState state,
         break;
       }
       if (!value.isPointer() || value.pointer.maybeNull ||
-          !isMemoryRegion(value.pointer.region, true))
+          !acceptsAsMemory(value.pointer.region, true))
         return fail(Rule::InvalidCall,
                     "R" + std::to_string(r) + " type=" + typeName(value) + ": " + which +
                         " must point to " + std::to_string(argument.size) + " bytes of memory",
@@ -110,7 +102,7 @@ StepOutcome Analysis::callGlobalFunction(AbstractState state,
     state.reg(r) = RegisterValue::uninitialized();
   state.reg(0) = function.returnsVoid ? RegisterValue::uninitialized() : RegisterValue::unknown();
   // The callee is not followed here: what it may do to packet data it does to the caller's.
-  if (mayChangePacketData(functionStartingAt(function.entry)))
+  if (mayChangePacketData(functionStartingAt(*input.code, function.entry)))
     invalidatePacketPointers(state);
   outcome.successors.push_back({std::move(state), index + 1});
   return outcome;
@@ -126,7 +118,7 @@ StepOutcome Analysis::executeLocalCall(AbstractState state, std::uint32_t target
         violation(Rule::Lock, "function calls are not allowed while holding a lock", state);
     return outcome;
   }
-  if (state.frames.size() >= maximumFrames) {
+  if (state.frames.size() >= maximumCallFrames) {
     outcome.violation = violation(Rule::InvalidCall,
                                   "the call stack of " + std::to_string(state.frames.size() + 1) +
                                       " frames is too deep (at most 8)",
@@ -134,10 +126,7 @@ StepOutcome Analysis::executeLocalCall(AbstractState state, std::uint32_t target
     return outcome;
   }
   const auto &functions = input.code->functions;
-  std::uint32_t function = 0;
-  for (std::uint32_t f = 0; f < functions.size(); ++f)
-    if (functions[f].firstInstruction == target)
-      function = f;
+  const std::uint32_t function = functionStartingAt(*input.code, target);
   for (const Frame &frame : state.frames)
     if (frame.function == function) {
       outcome.violation =

@@ -505,13 +505,9 @@ bool Explorer::run() {
 /// Whether some instruction calls the function starting at `entry` (or takes its address).
 bool isCalled(const ProgramCode &code, std::uint32_t entry) {
   for (const PlacedInstruction &placed : code.instructions) {
-    std::optional<std::uint32_t> target;
-    if (const Call *call = std::get_if<Call>(&placed.insn); call && call->kind == Call::Kind::Local)
-      target = code.indexOfPc(static_cast<std::uint32_t>(placed.pc + 1 + call->imm));
-    if (const LoadImmediate64 *load = std::get_if<LoadImmediate64>(&placed.insn);
-        load && load->kind == ImmediateKind::Function)
-      target = code.indexOfPc(static_cast<std::uint32_t>(placed.pc + 1 + load->imm));
-    if (target == entry)
+    const bool refersToFunction = std::holds_alternative<Call>(placed.insn) ||
+                                  std::holds_alternative<LoadImmediate64>(placed.insn);
+    if (refersToFunction && targetIndex(code, placed) == entry)
       return true;
   }
   return false;

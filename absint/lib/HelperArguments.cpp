@@ -13,34 +13,9 @@ namespace bpfcheck::absint::detail {
 
 namespace {
 
-constexpr std::uint64_t maximumVariableSize = std::uint64_t(1) << 29; // BPF_MAX_VAR_SIZ
-
-std::string reg(unsigned index) {
-  return "r" + std::to_string(index);
-}
-
-bool isSocketKind(RegionKind region) {
-  return region == RegionKind::Socket || region == RegionKind::SockCommon ||
-         region == RegionKind::TcpSock || region == RegionKind::XdpSock;
-}
+constexpr auto maximumVariableSize = static_cast<std::uint64_t>(maximumVariableOffset);
 
 } // namespace
-
-bool isMemoryRegion(RegionKind region, bool packetAccess) {
-  switch (region) {
-  case RegionKind::Stack:
-  case RegionKind::MapValue:
-  case RegionKind::MapKey:
-  case RegionKind::Memory:
-  case RegionKind::RingbufRecord:
-    return true;
-  case RegionKind::Packet:
-  case RegionKind::PacketMeta:
-    return packetAccess;
-  default:
-    return false;
-  }
-}
 
 Check Analysis::checkHelperMemory(AbstractState &state, unsigned r, std::uint64_t minimumSize,
                                   std::uint64_t maximumSize, AccessKind kind,
@@ -48,17 +23,17 @@ Check Analysis::checkHelperMemory(AbstractState &state, unsigned r, std::uint64_
   (void)minimumSize;
   const RegisterValue &value = state.reg(r);
   const PointerValue &pointer = value.pointer;
-  const std::string what = std::string(argument) + " (" + reg(r) + ")";
+  const std::string what = std::string(argument) + " (" + registerName(r) + ")";
   const std::int64_t smin = asSigned(pointer.variableOffset.signed64.minimum);
   const std::int64_t smax = asSigned(pointer.variableOffset.signed64.maximum);
   if (maximumSize == 0) {
     // Nothing is accessed, but a stack pointer must still point into the frame.
     if (pointer.region == RegionKind::Stack &&
         (pointer.fixedOffset + smin < -StackFrame::size || pointer.fixedOffset + smax > 0 ||
-         smin <= -(std::int64_t(1) << 29) || smax >= (std::int64_t(1) << 29)))
+         smin <= -maximumVariableOffset || smax >= maximumVariableOffset))
       return violation(Rule::StackBounds,
-                       "invalid variable-offset indirect access to stack " + reg(r) + ": " + what +
-                           " may point outside the frame [-512, 0)",
+                       "invalid variable-offset indirect access to stack " + registerName(r) +
+                           ": " + what + " may point outside the frame [-512, 0)",
                        state, {r});
     return std::nullopt;
   }
@@ -66,7 +41,7 @@ Check Analysis::checkHelperMemory(AbstractState &state, unsigned r, std::uint64_
   switch (pointer.region) {
   case RegionKind::Stack: {
     Frame &frame = state.frames[pointer.frame];
-    if (smin <= -(std::int64_t(1) << 29) || smax >= (std::int64_t(1) << 29))
+    if (smin <= -maximumVariableOffset || smax >= maximumVariableOffset)
       return violation(Rule::StackBounds, what + " has an unbounded stack offset", state, {r});
     const std::int64_t lowest = pointer.fixedOffset + smin;
     const std::int64_t highest = pointer.fixedOffset + smax;
@@ -74,7 +49,7 @@ Check Analysis::checkHelperMemory(AbstractState &state, unsigned r, std::uint64_
       return violation(Rule::StackBounds,
                        "invalid " +
                            std::string(kind == AccessKind::Read ? "read from" : "write to") +
-                           " stack " + reg(r) + " off=" + std::to_string(lowest) +
+                           " stack " + registerName(r) + " off=" + std::to_string(lowest) +
                            " size=" + std::to_string(size) + ": " + what + " needs " +
                            std::to_string(size) + " bytes inside the frame [-512, 0)",
                        state, {r});
@@ -85,7 +60,7 @@ Check Analysis::checkHelperMemory(AbstractState &state, unsigned r, std::uint64_
     }
     if (!options.privileged && !frame.stack.initialized(lowest, highest + size))
       return violation(Rule::UninitializedStack,
-                       "invalid indirect read from stack " + reg(r) + " off " +
+                       "invalid indirect read from stack " + registerName(r) + " off " +
                            std::to_string(lowest) + "+0 size " + std::to_string(size) + ": " +
                            what + " is read by the helper but was not written",
                        state, {r});
@@ -126,7 +101,7 @@ Check Analysis::checkHelperMemory(AbstractState &state, unsigned r, std::uint64_
   }
   if (smin < 0 || pointer.variableOffset.unsigned64.maximum.bits >= maximumVariableSize)
     return violation(Rule::MemoryBounds,
-                     reg(r) + " unbounded memory access: " + what +
+                     registerName(r) + " unbounded memory access: " + what +
                          " has an offset that may be negative or huge",
                      state, {r});
   const std::int64_t lowest = pointer.fixedOffset + smin;
@@ -171,9 +146,9 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
   const std::string name = std::string(helper.name);
   auto mismatch = [&](std::string_view expected) {
     return violation(Rule::HelperArgument,
-                     reg(r) + " type=" + typeName(value) + " expected=" + std::string(expected) +
-                         ": argument " + std::to_string(r) + " of " + name + " must be " +
-                         std::string(expected),
+                     registerName(r) + " type=" + typeName(value) +
+                         " expected=" + std::string(expected) + ": argument " + std::to_string(r) +
+                         " of " + name + " must be " + std::string(expected),
                      state, {r});
   };
   if (value.isScalar())
@@ -192,8 +167,8 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
     if (!value.isPointer() || value.pointer.referenceId == 0 ||
         !state.findReference(value.pointer.referenceId))
       return violation(Rule::InvalidRelease,
-                       reg(r) + " must be referenced when passed to release function " + name +
-                           ": it does not hold a reference this program acquired",
+                       registerName(r) + " must be referenced when passed to release function " +
+                           name + ": it does not hold a reference this program acquired",
                        state, {r});
     facts.releasedReference = value.pointer.referenceId;
     return std::nullopt;
@@ -222,11 +197,11 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
     // Updates of socket maps take the socket itself as the value.
     if (arg.kind == ArgKind::MapValue && valueIsSocket(map.type)) {
       if (!value.isPointer() ||
-          !(isSocketKind(value.pointer.region) || value.pointer.region == RegionKind::BtfObject))
+          !(isSocket(value.pointer.region) || value.pointer.region == RegionKind::BtfObject))
         return mismatch("sock_common, sock, tcp_sock, xdp_sock, ptr_");
       return std::nullopt;
     }
-    if (!value.isPointer() || !isMemoryRegion(value.pointer.region, helper.packetAccess))
+    if (!value.isPointer() || !acceptsAsMemory(value.pointer.region, helper.packetAccess))
       return mismatch("fp, pkt, pkt_meta, map_key, map_value, mem");
     const bool isKey = arg.kind == ArgKind::MapKey;
     const std::uint32_t size = isKey ? map.keySize : map.valueSize;
@@ -248,7 +223,7 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
   case ArgKind::Memory: {
     if (value.isNull() && mayBeNull)
       return std::nullopt; // the size argument must then be 0; checked with it
-    if (!value.isPointer() || !isMemoryRegion(value.pointer.region, true))
+    if (!value.isPointer() || !acceptsAsMemory(value.pointer.region, true))
       return mismatch("fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem");
     if ((value.pointer.region == RegionKind::Packet ||
          value.pointer.region == RegionKind::PacketMeta) &&
@@ -287,16 +262,17 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
     const bool zeroAllowed = arg.kind == ArgKind::ConstSizeOrZero;
     if (asSigned(size.signed64.minimum) < 0)
       return violation(Rule::HelperArgument,
-                       reg(r) + " min value is negative, either use unsigned or 'var &= const'",
+                       registerName(r) +
+                           " min value is negative, either use unsigned or 'var &= const'",
                        state, {r});
     if (size.unsigned64.minimum.bits == 0 && !zeroAllowed)
       return violation(Rule::HelperArgument,
-                       reg(r) + " invalid zero-sized read: the size of " + name +
+                       registerName(r) + " invalid zero-sized read: the size of " + name +
                            "'s memory must not be 0",
                        state, {r});
     if (size.unsigned64.maximum.bits >= maximumVariableSize)
       return violation(Rule::HelperArgument,
-                       reg(r) +
+                       registerName(r) +
                            " unbounded memory access, use 'var &= const' or 'if (var < "
                            "const)': the size passed to " +
                            name + " has no upper bound",
@@ -307,7 +283,8 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
     if (memory.isNull()) {
       if (size.unsigned64.maximum.bits != 0)
         return violation(Rule::HelperArgument,
-                         reg(memoryReg) + " is NULL but the size " + reg(r) + " may be non-zero",
+                         registerName(memoryReg) + " is NULL but the size " + registerName(r) +
+                             " may be non-zero",
                          state, {memoryReg, r});
       return std::nullopt;
     }
@@ -324,7 +301,7 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
     if (value.pointer.fixedOffset != 0 || !isConstant(value.pointer.variableOffset) ||
         value.pointer.variableOffset.bits.value.bits != 0)
       return violation(Rule::HelperArgument,
-                       "dereference of modified ctx ptr " + reg(r) +
+                       "dereference of modified ctx ptr " + registerName(r) +
                            ": pass the context pointer unmodified",
                        state, {r});
     return std::nullopt;
@@ -354,7 +331,7 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
     if (value.isNull() && mayBeNull)
       return std::nullopt;
     if (!value.isPointer() ||
-        !(isSocketKind(value.pointer.region) ||
+        !(isSocket(value.pointer.region) ||
           (arg.kind == ArgKind::BtfIdSockCommon && value.pointer.region == RegionKind::BtfObject)))
       return mismatch("sock_common, sock, tcp_sock, xdp_sock, ptr_");
     return checkRelease();
@@ -379,12 +356,13 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
     if (value.pointer.fixedOffset != 0 || !isConstant(value.pointer.variableOffset) ||
         value.pointer.variableOffset.bits.value.bits != 0)
       return violation(Rule::HelperArgument,
-                       reg(r) + " must point to the start of the ring buffer record", state, {r});
+                       registerName(r) + " must point to the start of the ring buffer record",
+                       state, {r});
     return checkRelease();
   case ArgKind::ConstAllocSizeOrZero:
     if (!value.isScalar() || !isConstant(value.scalar))
       return violation(Rule::HelperArgument,
-                       reg(r) + " is not a known constant: " + name +
+                       registerName(r) + " is not a known constant: " + name +
                            " needs a size known when the program is verified",
                        state, {r});
     return std::nullopt;
@@ -405,11 +383,13 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
     const MapDescriptor &map = input.maps[value.pointer.map];
     if (!map.readOnly)
       return violation(Rule::HelperArgument,
-                       reg(r) + " does not point to a readonly map: the format string of " + name +
+                       registerName(r) +
+                           " does not point to a readonly map: the format string of " + name +
                            " must be a constant in .rodata",
                        state, {r});
     if (!isConstant(value.pointer.variableOffset))
-      return violation(Rule::HelperArgument, reg(r) + " is not a constant address", state, {r});
+      return violation(Rule::HelperArgument, registerName(r) + " is not a constant address", state,
+                       {r});
     const std::int64_t at = value.pointer.fixedOffset +
                             static_cast<std::int64_t>(value.pointer.variableOffset.bits.value.bits);
     const auto &bytes = map.frozenValue;
@@ -418,7 +398,7 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
                                                static_cast<std::int64_t>(bytes.size()));
     if (at < 0 || std::find(end, bytes.end(), std::byte{0}) == bytes.end())
       return violation(Rule::HelperArgument,
-                       "string is not zero-terminated: " + reg(r) +
+                       "string is not zero-terminated: " + registerName(r) +
                            " must point to a "
                            "NUL-terminated constant",
                        state, {r});

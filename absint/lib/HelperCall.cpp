@@ -208,14 +208,11 @@ StepOutcome Analysis::executeHelper(AbstractState state, const Call &call, std::
     if (!convention)
       return fail(Rule::Unsupported,
                   std::string(helper->name) + " takes a callback bpfcheck has no convention for");
-    if (state.frames.size() >= 8)
+    if (state.frames.size() >= maximumCallFrames)
       return fail(Rule::InvalidCall, "the call stack is too deep for the callback (at most 8)");
     AbstractState callbackState = state;
     Frame frame;
-    const auto &functions = input.code->functions;
-    for (std::uint32_t f = 0; f < functions.size(); ++f)
-      if (functions[f].firstInstruction == *facts.callback)
-        frame.function = f;
+    frame.function = functionStartingAt(*input.code, *facts.callback);
     frame.returnTo = index;
     frame.callsite = index;
     frame.isCallback = true;

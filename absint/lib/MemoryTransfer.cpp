@@ -14,12 +14,6 @@ namespace bpfcheck::absint::detail {
 
 namespace {
 
-constexpr std::int64_t maximumVariableOffset = std::int64_t(1) << 29;
-
-std::string reg(unsigned index) {
-  return "r" + std::to_string(index);
-}
-
 const char *verb(AccessKind kind) {
   return kind == AccessKind::Read ? "read" : "write";
 }
@@ -55,10 +49,12 @@ static std::optional<std::string> regionBoundsViolation(const PointerValue &poin
   const std::int64_t smin = signedMinimum(variable);
   const std::uint64_t umax = variable.unsigned64.maximum.bits;
   if (smin < 0 && (smin == std::numeric_limits<std::int64_t>::min() || smin + fixed < 0))
-    return reg(base) + " min value is negative, either use unsigned index or do a if (index "
-                       ">=0) check";
+    return registerName(base) +
+           " min value is negative, either use unsigned index or do a if (index "
+           ">=0) check";
   if (umax >= static_cast<std::uint64_t>(maximumVariableOffset))
-    return reg(base) + " unbounded memory access, make sure to bounds check any such access";
+    return registerName(base) +
+           " unbounded memory access, make sure to bounds check any such access";
   const std::int64_t lowest = fixed + std::max<std::int64_t>(smin, 0);
   const std::int64_t highest = fixed + static_cast<std::int64_t>(umax);
   if (lowest < 0 || highest + size > static_cast<std::int64_t>(regionSize)) {
@@ -82,7 +78,7 @@ Check Analysis::checkContextAccess(AbstractState &state, unsigned base, std::int
                      state, {base});
   if (pointer.fixedOffset != 0 || pointer.variableOffset.bits.value.bits != 0)
     return violation(Rule::ContextAccess,
-                     "dereference of modified ctx ptr " + reg(base) +
+                     "dereference of modified ctx ptr " + registerName(base) +
                          ": context fields must be accessed through the unmodified pointer",
                      state, {base});
   ContextAccessOptions accessOptions;
@@ -178,14 +174,14 @@ Check Analysis::checkMemoryAccess(AbstractState &state, unsigned base, std::int6
   const RegisterValue &address = state.reg(base);
   if (!address.isPointer())
     return violation(Rule::InvalidDereference,
-                     reg(base) + " invalid mem access 'scalar': " + reg(base) +
+                     registerName(base) + " invalid mem access 'scalar': " + registerName(base) +
                          " holds a number, not a pointer",
                      state, {base});
   const PointerValue pointer = address.pointer;
   if (pointer.maybeNull)
     return violation(Rule::NullDereference,
-                     reg(base) + " invalid mem access '" + typeName(address) + "': " + reg(base) +
-                         " may be NULL; compare it with 0 before the access",
+                     registerName(base) + " invalid mem access '" + typeName(address) + "': " +
+                         registerName(base) + " may be NULL; compare it with 0 before the access",
                      state, {base});
   const std::int64_t at = pointer.fixedOffset + offset;
   switch (pointer.region) {
@@ -197,9 +193,9 @@ Check Analysis::checkMemoryAccess(AbstractState &state, unsigned base, std::int6
       if (first < -StackFrame::size || first + size > 0)
         return violation(Rule::StackBounds,
                          "invalid " + std::string(verb(kind)) + " " +
-                             (kind == AccessKind::Read ? "from" : "to") + " stack " + reg(base) +
-                             " off=" + std::to_string(first) + " size=" + std::to_string(size) +
-                             ": the frame is [-512, 0)",
+                             (kind == AccessKind::Read ? "from" : "to") + " stack " +
+                             registerName(base) + " off=" + std::to_string(first) +
+                             " size=" + std::to_string(size) + ": the frame is [-512, 0)",
                          state, {base});
       if (first % size != 0)
         return violation(Rule::Alignment,
@@ -240,7 +236,7 @@ Check Analysis::checkMemoryAccess(AbstractState &state, unsigned base, std::int6
         lowest < -StackFrame::size || highest + size > 0)
       return violation(Rule::StackBounds,
                        "invalid variable-offset " + std::string(verb(kind)) + " of stack " +
-                           reg(base) + " var_off=(" + describe(pointer.variableOffset) +
+                           registerName(base) + " var_off=(" + describe(pointer.variableOffset) +
                            ") off=" + std::to_string(at) + " size=" + std::to_string(size) +
                            ": the frame is [-512, 0)",
                        state, {base});
@@ -267,16 +263,17 @@ Check Analysis::checkMemoryAccess(AbstractState &state, unsigned base, std::int6
                        state, {base});
     if (signedMinimum(pointer.variableOffset) < 0)
       return violation(Rule::PacketBounds,
-                       reg(base) + " min value is negative, either use unsigned index or do a "
-                                   "if (index >=0) check",
+                       registerName(base) +
+                           " min value is negative, either use unsigned index or do a "
+                           "if (index >=0) check",
                        state, {base});
     if (at < 0 || at + size > pointer.packetRange)
       return violation(Rule::PacketBounds,
                        std::string(verb(kind)) + " of " + bytesText(size) + " at packet offset " +
                            std::to_string(at) + " may be past packet_end (proven packet range is " +
                            bytesText(pointer.packetRange) + "): invalid access to packet, off=" +
-                           std::to_string(at) + " size=" + std::to_string(size) + ", " + reg(base) +
-                           "(id=" + std::to_string(pointer.id) +
+                           std::to_string(at) + " size=" + std::to_string(size) + ", " +
+                           registerName(base) + "(id=" + std::to_string(pointer.id) +
                            ",off=" + std::to_string(pointer.fixedOffset) +
                            ",r=" + std::to_string(pointer.packetRange) + ")",
                        state, {base});
@@ -338,7 +335,7 @@ Check Analysis::checkMemoryAccess(AbstractState &state, unsigned base, std::int6
   case RegionKind::RingbufRecord: {
     if (kind == AccessKind::Write && pointer.readOnly)
       return violation(Rule::ReadOnlyWrite,
-                       reg(base) + " cannot write into " + typeName(address) +
+                       registerName(base) + " cannot write into " + typeName(address) +
                            ": the memory is read-only",
                        state, {base});
     const std::string what = pointer.region == RegionKind::MapKey   ? "map key"
@@ -352,7 +349,8 @@ Check Analysis::checkMemoryAccess(AbstractState &state, unsigned base, std::int6
   }
   case RegionKind::Context:
     if (kind == AccessKind::Write && stored && stored->isPointer() && !options.privileged)
-      return violation(Rule::PointerLeak, reg(base) + " leaks addr into ctx", state, {base});
+      return violation(Rule::PointerLeak, registerName(base) + " leaks addr into ctx", state,
+                       {base});
     return checkContextAccess(state, base, at, size, kind, loaded, signExtend);
   case RegionKind::Socket:
   case RegionKind::SockCommon:
@@ -365,14 +363,15 @@ Check Analysis::checkMemoryAccess(AbstractState &state, unsigned base, std::int6
                                                                          : ContextValue::FlowKeys;
     if (!isConstant(pointer.variableOffset) || pointer.variableOffset.bits.value.bits != 0)
       return violation(Rule::VariableOffset,
-                       reg(base) + " variable offset " + typeName(address) + " access prohibited",
+                       registerName(base) + " variable offset " + typeName(address) +
+                           " access prohibited",
                        state, {base});
     const ContextAccess access =
         checkPointeeAccess(pointee, static_cast<std::uint32_t>(std::max<std::int64_t>(at, 0)), size,
                            kind == AccessKind::Write);
     if (at < 0 || !access)
       return violation(Rule::ContextAccess,
-                       reg(base) + " invalid " + typeName(address) +
+                       registerName(base) + " invalid " + typeName(address) +
                            " access off=" + std::to_string(at) + " size=" + std::to_string(size) +
                            (access.reason.empty() ? "" : ": " + access.reason),
                        state, {base});
@@ -395,7 +394,7 @@ Check Analysis::checkMemoryAccess(AbstractState &state, unsigned base, std::int6
     break;
   }
   return violation(Rule::InvalidDereference,
-                   reg(base) + " invalid mem access '" + typeName(address) + "': " +
+                   registerName(base) + " invalid mem access '" + typeName(address) + "': " +
                        std::string(descriptionOf(pointer.region)) + " cannot be dereferenced",
                    state, {base});
 }
@@ -411,15 +410,16 @@ Check Analysis::checkKernelObjectAccess(AbstractState &state, unsigned base, std
                      state, {base});
   if (!isConstant(pointer.variableOffset))
     return violation(Rule::VariableOffset,
-                     reg(base) + " is " + typeName(address) + " invalid variable offset: off=" +
-                         std::to_string(at) + ", var_off=(" + describe(pointer.variableOffset) +
+                     registerName(base) + " is " + typeName(address) +
+                         " invalid variable offset: off=" + std::to_string(at) + ", var_off=(" +
+                         describe(pointer.variableOffset) +
                          "): kernel objects are read at constant offsets",
                      state, {base});
   const std::int64_t offset =
       at + static_cast<std::int64_t>(pointer.variableOffset.bits.value.bits);
   if (offset < 0)
     return violation(Rule::MemoryBounds,
-                     reg(base) + " is " + typeName(address) +
+                     registerName(base) + " is " + typeName(address) +
                          " invalid negative access: off=" + std::to_string(offset),
                      state, {base});
   if (kind == AccessKind::Write)
@@ -496,20 +496,16 @@ Check Analysis::checkSamePointerKind(const AbstractState &state, unsigned base) 
     return std::nullopt;
   // The kernel rewrites context, socket and kernel-object accesses per instruction, so one
   // instruction may not access those and other kinds of memory on different paths.
-  auto rewritten = [](RegionKind region) {
-    return region == RegionKind::Context || region == RegionKind::Socket ||
-           region == RegionKind::SockCommon || region == RegionKind::TcpSock ||
-           region == RegionKind::XdpSock || region == RegionKind::BtfObject;
-  };
   if (accessRegions.empty())
     accessRegions.assign(input.code->instructions.size(), -1);
   std::int16_t &seen = accessRegions[currentIndex];
   const auto region = static_cast<std::int16_t>(address.pointer.region);
   if (seen >= 0 && seen != region &&
-      (rewritten(address.pointer.region) || rewritten(static_cast<RegionKind>(seen))))
+      (accessesAreRewritten(address.pointer.region) ||
+       accessesAreRewritten(static_cast<RegionKind>(seen))))
     return violation(Rule::InvalidDereference,
-                     "same insn cannot be used with different pointers: " + reg(base) + " is " +
-                         typeName(address) + " here and " +
+                     "same insn cannot be used with different pointers: " + registerName(base) +
+                         " is " + typeName(address) + " here and " +
                          std::string(kernelNameOf(static_cast<RegionKind>(seen))) +
                          " on another path",
                      state, {base});
@@ -578,17 +574,14 @@ Check Analysis::executeAtomic(AbstractState &state, const Atomic &atomic) {
       return failed;
   const RegisterValue &address = state.reg(base);
   if (address.isPointer()) {
-    const RegionKind region = address.pointer.region;
-    if (region != RegionKind::Stack && region != RegionKind::MapValue &&
-        region != RegionKind::Memory && region != RegionKind::RingbufRecord &&
-        region != RegionKind::MapKey && region != RegionKind::BtfObject)
+    if (!allowsAtomics(address.pointer.region))
       return violation(Rule::InvalidInstruction,
-                       "BPF_ATOMIC stores into " + reg(base) + " " + typeName(address) +
+                       "BPF_ATOMIC stores into " + registerName(base) + " " + typeName(address) +
                            " is not allowed",
                        state, {base});
   }
   if (state.reg(src).isPointer() && !options.privileged)
-    return violation(Rule::PointerLeak, reg(src) + " leaks addr into mem", state, {src});
+    return violation(Rule::PointerLeak, registerName(src) + " leaks addr into mem", state, {src});
   const unsigned size = bytes(atomic.width);
   if (address.isPointer()) {
     // Atomics are always checked for alignment (strict_alignment_once).
@@ -650,8 +643,8 @@ Check Analysis::executeLoadPacket(AbstractState &state, const LoadPacket &load) 
       return failed;
     if (!state.reg(load.src.index).isScalar())
       return violation(Rule::InvalidInstruction,
-                       reg(load.src.index) + " must hold a scalar offset for BPF_LD_IND", state,
-                       {load.src.index});
+                       registerName(load.src.index) + " must hold a scalar offset for BPF_LD_IND",
+                       state, {load.src.index});
   }
   for (unsigned r = 1; r <= 5; ++r)
     state.reg(r) = RegisterValue::uninitialized();

@@ -17,18 +17,14 @@ std::optional<Diagnostic> checkCombinedStackDepth(const ProgramCode &code,
     const Function &function = code.functions[f];
     for (std::uint32_t i = function.firstInstruction; i < function.endInstruction; ++i) {
       const PlacedInstruction &placed = code.instructions[i];
-      std::optional<std::uint32_t> target;
-      if (const Call *call = std::get_if<Call>(&placed.insn);
-          call && call->kind == Call::Kind::Local)
-        target = code.indexOfPc(static_cast<std::uint32_t>(placed.pc + 1 + call->imm));
-      if (const LoadImmediate64 *load = std::get_if<LoadImmediate64>(&placed.insn);
-          load && load->kind == ImmediateKind::Function)
-        target = code.indexOfPc(static_cast<std::uint32_t>(placed.pc + 1 + load->imm));
-      if (!target)
+      const bool refersToFunction = std::holds_alternative<Call>(placed.insn) ||
+                                    std::holds_alternative<LoadImmediate64>(placed.insn);
+      if (!refersToFunction)
         continue;
-      for (std::uint32_t g = 0; g < code.functions.size(); ++g)
-        if (code.functions[g].firstInstruction == *target && g != f)
-          callees[f].push_back(g);
+      if (const auto target = targetIndex(code, placed))
+        if (const std::uint32_t callee = functionStartingAt(code, *target);
+            callee != f && code.functions[callee].firstInstruction == *target)
+          callees[f].push_back(callee);
     }
   }
   deepest = 0;
@@ -40,7 +36,7 @@ std::optional<Diagnostic> checkCombinedStackDepth(const ProgramCode &code,
       deepest = total;
       deepestCalls = calls;
     }
-    if (calls > 8)
+    if (calls > maximumCallFrames)
       return;
     for (std::uint32_t g : callees[f])
       self(self, g, total, calls + 1);

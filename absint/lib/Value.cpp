@@ -12,13 +12,26 @@ namespace {
 struct RegionRow {
   std::string_view kernelName;
   std::string_view description;
-  bool arithmetic;
+  PointerArithmetic arithmetic;
+  MemoryArgument helperMemory;
+  bool socket;
+  bool rewritten;
+  bool atomics;
 };
 
+using enum PointerArithmetic;
+using enum MemoryArgument;
+
 constexpr RegionRow regionRows[] = {
-#define REGION(Name, kernelName, description, arithmetic) {kernelName, description, arithmetic},
+#define REGION(Name, kernelName, description, arithmetic, helperMemory, socket, rewritten,         \
+               atomics)                                                                            \
+  {kernelName, description, arithmetic, helperMemory, socket, rewritten, atomics},
 #include "bpfcheck/absint/Regions.def"
 };
+
+const RegionRow &rowOf(RegionKind region) {
+  return regionRows[static_cast<unsigned>(region)];
+}
 
 std::string hex(std::uint64_t value) {
   char buffer[24];
@@ -29,13 +42,27 @@ std::string hex(std::uint64_t value) {
 } // namespace
 
 std::string_view kernelNameOf(RegionKind region) {
-  return regionRows[static_cast<unsigned>(region)].kernelName;
+  return rowOf(region).kernelName;
 }
 std::string_view descriptionOf(RegionKind region) {
-  return regionRows[static_cast<unsigned>(region)].description;
+  return rowOf(region).description;
 }
-bool allowsArithmetic(RegionKind region) {
-  return regionRows[static_cast<unsigned>(region)].arithmetic;
+PointerArithmetic arithmeticOn(RegionKind region) {
+  return rowOf(region).arithmetic;
+}
+bool acceptsAsMemory(RegionKind region, bool packetAccess) {
+  const MemoryArgument memory = rowOf(region).helperMemory;
+  return memory == MemoryArgument::Yes ||
+         (memory == MemoryArgument::WithPacketAccess && packetAccess);
+}
+bool isSocket(RegionKind region) {
+  return rowOf(region).socket;
+}
+bool accessesAreRewritten(RegionKind region) {
+  return rowOf(region).rewritten;
+}
+bool allowsAtomics(RegionKind region) {
+  return rowOf(region).atomics;
 }
 
 Scalar unknownScalar() {

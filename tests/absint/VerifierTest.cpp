@@ -17,6 +17,16 @@ const std::string lookupOfKeyZero = "*(u32 *)(r10 - 4) = 0\n"
                                     "r2 += -4\n"
                                     "call 1\n";
 
+/// A socket filter that runs `prologue`, looks up key 0 in a hash map with values of
+/// `valueSize` bytes, and, when found, runs `body` with r0 = the value; then returns 0.
+AsmProgram withMapValue(const std::string &prologue, const std::string &body,
+                        std::uint32_t valueSize = 8) {
+  AsmProgram program{prologue + lookupOfKeyZero + "if r0 == 0 goto out\n" + body +
+                     "out:\nr0 = 0\nexit\n"};
+  program.maps = {mapOf(MapType::Hash, 4, valueSize, 16)};
+  return program;
+}
+
 VerifiedProgram verifySocketFilter(const std::string &text) {
   return verifyAsm({text});
 }
@@ -60,22 +70,14 @@ TEST_CASE("verifier: a spilled pointer comes back whole, a narrow fill is refuse
 
 TEST_CASE("verifier: a spilled bounded scalar keeps its bounds") {
   // r2 is in [0, 7]; spilled and filled it still indexes an 8-byte map value safely.
-  const std::string text = "r2 = *(u32 *)(r1 + 0)\n"
-                           "r2 &= 7\n"
-                           "*(u64 *)(r10 - 16) = r2\n" +
-                           lookupOfKeyZero +
-                           "if r0 == 0 goto out\n"
-                           "r2 = *(u64 *)(r10 - 16)\n"
+  const std::string prologue = "r2 = *(u32 *)(r1 + 0)\n"
+                               "r2 &= 7\n"
+                               "*(u64 *)(r10 - 16) = r2\n";
+  const std::string body = "r2 = *(u64 *)(r10 - 16)\n"
                            "r0 += r2\n"
-                           "r0 = *(u8 *)(r0 + 0)\n"
-                           "out:\n"
-                           "r0 = 0\n"
-                           "exit\n";
-  AsmProgram program{text};
-  program.maps = {mapOf(MapType::Hash, 4, 8, 16)};
-  CHECK(verifyAsm(program).verdict() == Verdict::Accept);
-  program.maps = {mapOf(MapType::Hash, 4, 7, 16)};
-  const auto tooSmall = verifyAsm(program);
+                           "r0 = *(u8 *)(r0 + 0)\n";
+  CHECK(verifyAsm(withMapValue(prologue, body)).verdict() == Verdict::Accept);
+  const auto tooSmall = verifyAsm(withMapValue(prologue, body, 7));
   CHECK(tooSmall.rule() == Rule::MapValueBounds);
 }
 
@@ -122,17 +124,11 @@ TEST_CASE("verifier: packet reads must be proven below data_end") {
 }
 
 TEST_CASE("verifier: a bound learnt on a copy holds for the original") {
-  AsmProgram program{"r6 = *(u32 *)(r1 + 0)\n" + // skb->len: unknown
-                     lookupOfKeyZero +
-                     "if r0 == 0 goto out\n"
-                     "r7 = r6\n"
-                     "if r7 > 7 goto out\n"
-                     "r0 += r6\n"
-                     "r0 = *(u8 *)(r0 + 0)\n"
-                     "out:\n"
-                     "r0 = 0\n"
-                     "exit\n"};
-  program.maps = {mapOf(MapType::Hash, 4, 8, 16)};
+  const AsmProgram program = withMapValue("r6 = *(u32 *)(r1 + 0)\n", // skb->len: unknown
+                                          "r7 = r6\n"
+                                          "if r7 > 7 goto out\n"
+                                          "r0 += r6\n"
+                                          "r0 = *(u8 *)(r0 + 0)\n");
   CHECK(verifyAsm(program).verdict() == Verdict::Accept);
 }
 
@@ -264,17 +260,12 @@ TEST_CASE("verifier: metadata is bounded only by the start of packet data") {
 }
 
 TEST_CASE("verifier: a shift by the width or more gives an unknown value") {
-  AsmProgram program{lookupOfKeyZero + "if r0 == 0 goto out\n"
-                                       "r2 = 32\n"
-                                       "r1 = 1\n"
-                                       "w1 <<= w2\n"
-                                       "r1 &= 0xffff\n"
-                                       "r0 += r1\n"
-                                       "r0 = *(u8 *)(r0 + 0)\n"
-                                       "out:\n"
-                                       "r0 = 0\n"
-                                       "exit\n"};
-  program.maps = {mapOf(MapType::Hash, 4, 8, 16)};
+  const AsmProgram program = withMapValue("", "r2 = 32\n"
+                                              "r1 = 1\n"
+                                              "w1 <<= w2\n"
+                                              "r1 &= 0xffff\n"
+                                              "r0 += r1\n"
+                                              "r0 = *(u8 *)(r0 + 0)\n");
   CHECK(verifyAsm(program).rule() == Rule::MapValueBounds);
 }
 
@@ -287,29 +278,18 @@ TEST_CASE("verifier: pointer rules the JITs rely on") {
   CHECK(verifySocketFilter("*(u64 *)(r10 - 8) = 0\nr1 = 1\nlock *(u32 *)(r10 - 6) += w1\n"
                            "r0 = 0\nexit\n")
             .rule() == Rule::Alignment);
-  AsmProgram atomic{lookupOfKeyZero + "if r0 == 0 goto out\n"
-                                      "r1 = 1\n"
-                                      "lock *(u32 *)(r0 + 2) += w1\n"
-                                      "out:\n"
-                                      "r0 = 0\n"
-                                      "exit\n"};
-  atomic.maps = {mapOf(MapType::Hash, 4, 8, 16)};
+  const AsmProgram atomic = withMapValue("", "r1 = 1\n"
+                                             "lock *(u32 *)(r0 + 2) += w1\n");
   CHECK(verifyAsm(atomic).rule() == Rule::Alignment);
 }
 
 TEST_CASE("verifier: a copy plus a constant stays linked to its original") {
   // r7 = r6 + 8, so r7 <= 15 bounds r6 to [0, 7] (r6 is a u32, so r7 cannot wrap).
-  AsmProgram program{"r6 = *(u32 *)(r1 + 0)\n" + lookupOfKeyZero +
-                     "if r0 == 0 goto out\n"
-                     "r7 = r6\n"
-                     "r7 += 8\n"
-                     "if r7 > 15 goto out\n"
-                     "r0 += r6\n"
-                     "r0 = *(u8 *)(r0 + 0)\n"
-                     "out:\n"
-                     "r0 = 0\n"
-                     "exit\n"};
-  program.maps = {mapOf(MapType::Hash, 4, 8, 16)};
+  AsmProgram program = withMapValue("r6 = *(u32 *)(r1 + 0)\n", "r7 = r6\n"
+                                                               "r7 += 8\n"
+                                                               "if r7 > 15 goto out\n"
+                                                               "r0 += r6\n"
+                                                               "r0 = *(u8 *)(r0 + 0)\n");
   CHECK(verifyAsm(program).verdict() == Verdict::Accept);
   // With a bound one too weak the access is refused.
   program.text.replace(program.text.find("15"), 2, "16");

@@ -14,16 +14,31 @@
 namespace bpfcheck::absint {
 
 enum class RegionKind : std::uint8_t {
-#define REGION(Name, kernelName, description, arithmetic) Name,
+#define REGION(Name, kernelName, description, arithmetic, helperMemory, socket, rewritten,         \
+               atomics)                                                                            \
+  Name,
 #include "bpfcheck/absint/Regions.def"
 };
+
+/// What may be added to a pointer of a region (Regions.def).
+enum class PointerArithmetic : std::uint8_t { Any, ConstantOnly, ZeroOnly, None };
+/// Whether a region may be passed as memory to helpers and global functions.
+enum class MemoryArgument : std::uint8_t { Yes, WithPacketAccess, No };
 
 /// The verifier log's name of the region ("pkt", "map_value").
 std::string_view kernelNameOf(RegionKind region);
 /// A plain description ("packet data").
 std::string_view descriptionOf(RegionKind region);
-/// Whether a scalar may be added to such a pointer.
-bool allowsArithmetic(RegionKind region);
+PointerArithmetic arithmeticOn(RegionKind region);
+/// Whether memory there may be passed to a helper (`packetAccess`: the helper takes packet
+/// pointers) or a global function.
+bool acceptsAsMemory(RegionKind region, bool packetAccess);
+/// A socket kind (sock, sock_common, tcp_sock, xdp_sock).
+bool isSocket(RegionKind region);
+/// Whether the kernel rewrites accesses through such pointers per instruction.
+bool accessesAreRewritten(RegionKind region);
+/// Whether atomic operations may act on it.
+bool allowsAtomics(RegionKind region);
 
 /// How far a BTF-typed kernel pointer may be trusted (PTR_TRUSTED / PTR_UNTRUSTED).
 enum class Trust : std::uint8_t { Plain, Trusted, Untrusted };
