@@ -33,9 +33,13 @@ namespace {
 /// compared. An identity of the candidate that is 0 ("no copies") stands for a fresh one.
 class IdCorrespondence {
 public:
+  explicit IdCorrespondence(PinnedIds pinned = {}) : pinned(pinned) {}
+
   bool match(std::uint32_t covering, std::uint32_t candidate) {
     if (covering == 0)
       return true;
+    if (pinned.contains(covering) || pinned.contains(candidate))
+      return covering == candidate;
     if (candidate == 0)
       candidate = nextFresh++;
     for (const auto &[a, b] : pairs) {
@@ -47,6 +51,7 @@ public:
   }
 
 private:
+  PinnedIds pinned;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
   std::uint32_t nextFresh = 0x80000000u;
 };
@@ -123,6 +128,11 @@ bool stackIncludes(const StackFrame &outer, const StackFrame &inner, IdCorrespon
 
 bool includes(const AbstractState &covering, const AbstractState &candidate,
               std::uint16_t liveInInnermostFrame) {
+  return includes(covering, candidate, liveInInnermostFrame, PinnedIds{});
+}
+
+bool includes(const AbstractState &covering, const AbstractState &candidate,
+              std::uint16_t liveInInnermostFrame, PinnedIds pinned) {
   if (covering.frames.size() != candidate.frames.size() ||
       covering.references.size() != candidate.references.size())
     return false;
@@ -130,7 +140,7 @@ bool includes(const AbstractState &covering, const AbstractState &candidate,
     return false;
   if (covering.lock && covering.lock->map != candidate.lock->map)
     return false;
-  IdCorrespondence ids;
+  IdCorrespondence ids(pinned);
   for (std::size_t f = 0; f < covering.frames.size(); ++f) {
     const Frame &o = covering.frames[f];
     const Frame &i = candidate.frames[f];

@@ -1,4 +1,4 @@
-// Names and summaries of the rules (Rules.def).
+// Names and summaries of the rules (Rules.def), names of severities.
 
 #include "bpfcheck/absint/Diagnostic.h"
 
@@ -24,6 +24,18 @@ std::string_view identifierOf(Rule rule) {
 
 std::string_view summaryOf(Rule rule) {
   return ruleRows[static_cast<unsigned>(rule)].summary;
+}
+
+std::string_view nameOf(Severity severity) {
+  switch (severity) {
+  case Severity::Error:
+    return "error";
+  case Severity::Warning:
+    return "warning";
+  case Severity::Note:
+    return "note";
+  }
+  return "";
 }
 
 } // namespace bpfcheck::absint

@@ -145,6 +145,7 @@ TEST_CASE("verifier: loops are explored until they exit; a loop that cannot exit
   CHECK(infinite.rule() == Rule::UnboundedLoop);
   AsmProgram budget{"r0 = 0\nloop:\nr0 += 1\nif r0 < 100000 goto loop\nr0 = 0\nexit\n"};
   budget.options.budgets.instructionsProcessed = 1000;
+  budget.options.loops = absint::LoopMode::Unroll;
   const auto tooComplex = verifyAsm(budget);
   CHECK(tooComplex.verdict() == Verdict::TooComplex);
   CHECK(tooComplex.rule() == Rule::TooComplex);

@@ -31,7 +31,8 @@ struct VerifyOptions {
   std::string programName; ///< empty: every program
   OutputFormat format = OutputFormat::Text;
   bool unprivileged = false; ///< the rules for a loader without CAP_BPF / CAP_PERFMON
-  bool invariants = false;   ///< print the abstract state before each instruction
+  absint::LoopMode loops = absint::LoopMode::Auto;
+  bool invariants = false; ///< print the abstract state before each instruction
   absint::Budgets budgets;
   LoadOptions load;
 };

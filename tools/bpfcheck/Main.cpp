@@ -25,7 +25,10 @@ const char *Overview = R"(bpfcheck - an offline, formally checked verifier for e
       Linux 6.18 prototypes, context accesses against the program type's layout. Prints
       accept / reject / too_complex per program; each rejection names file:line:col, the
       instruction, the rule broken and the registers involved. Budgets: --max-insns,
-      --max-states, --timeout-ms, --max-memory-mb.
+      --max-states, --timeout-ms, --max-memory-mb. Loops are walked iteration by
+      iteration as the kernel does; when that runs out of budget they are summarised
+      (widened at their heads) and each must be proven to end within 2^23 iterations
+      (--loops auto|unroll|summarize).
 
   bpfcheck dump OBJ [-p PROG] [--cfg dot]
       Show what bpfcheck reads from a BPF ELF object built by clang (-target bpf):
@@ -94,6 +97,12 @@ cl::opt<std::string> Format("format",
                             cl::sub(VerifyCommand), cl::cat(BpfcheckOptions));
 cl::opt<bool> Unprivileged("unprivileged",
                            cl::desc("Apply the rules for loaders without CAP_BPF and CAP_PERFMON"),
+                           cl::sub(VerifyCommand), cl::cat(BpfcheckOptions));
+cl::opt<std::string> Loops("loops",
+                           cl::desc("How loops are analysed: unroll (each iteration, as the kernel "
+                                    "does), summarize (widened, each proven to end), auto (unroll, "
+                                    "summarize when that runs out of budget; the default)"),
+                           cl::value_desc("auto|unroll|summarize"), cl::init("auto"),
                            cl::sub(VerifyCommand), cl::cat(BpfcheckOptions));
 cl::opt<bool> Invariants("invariants", cl::desc("Print the abstract state before each instruction"),
                          cl::sub(VerifyCommand), cl::cat(BpfcheckOptions));
@@ -173,6 +182,14 @@ int main(int argc, char **argv) {
     else
       return usageError("unknown --format '" + Format + "' (supported: text, table, json, sarif)");
     options.unprivileged = Unprivileged;
+    if (Loops == "auto")
+      options.loops = absint::LoopMode::Auto;
+    else if (Loops == "unroll")
+      options.loops = absint::LoopMode::Unroll;
+    else if (Loops == "summarize")
+      options.loops = absint::LoopMode::Summarize;
+    else
+      return usageError("unknown --loops '" + Loops + "' (supported: auto, unroll, summarize)");
     options.invariants = Invariants;
     options.budgets.instructionsProcessed = MaxInsns;
     options.budgets.states = MaxStates;

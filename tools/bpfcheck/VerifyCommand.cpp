@@ -43,8 +43,9 @@ void printText(const std::string &objectPath, const std::vector<driver::ProgramV
     outs() << program.name << " (" << program.section << ", " << nameOf(program.type)
            << "): " << absint::nameOf(result.verdict) << "\n";
     for (const absint::Diagnostic &diagnostic : result.diagnostics) {
-      outs() << "  " << locationText(diagnostic, objectPath) << ": error: " << diagnostic.message
-             << " [" << absint::identifierOf(diagnostic.rule) << "]";
+      outs() << "  " << locationText(diagnostic, objectPath) << ": "
+             << absint::nameOf(diagnostic.severity) << ": " << diagnostic.message << " ["
+             << absint::identifierOf(diagnostic.rule) << "]";
       if (diagnostic.insn)
         outs() << " [insn " << *diagnostic.pc << ": " << diagnostic.insnText << "]";
       outs() << "\n";
@@ -80,7 +81,7 @@ void printTable(const std::vector<ObjectVerdicts> &objects) {
     for (const driver::ProgramVerdict &verdict : verdicts) {
       const absint::VerifyResult &result = verdict.result;
       const std::string rule =
-          result.diagnostics.empty()
+          result.verdict == absint::Verdict::Accept || result.diagnostics.empty()
               ? std::string()
               : std::string(absint::identifierOf(result.diagnostics.front().rule));
       outs() << llvm::formatv("{0,-28} {1,-30} {2,-18} {3,-11} {4,6} {5,9} {6,7} {7,9}  {8}\n",
@@ -92,7 +93,7 @@ void printTable(const std::vector<ObjectVerdicts> &objects) {
 }
 
 Value diagnosticJson(const absint::Diagnostic &diagnostic) {
-  Object entry{{"severity", "error"},
+  Object entry{{"severity", std::string(absint::nameOf(diagnostic.severity))},
                {"rule", std::string(absint::identifierOf(diagnostic.rule))},
                {"message", diagnostic.message},
                {"file", diagnostic.file},
@@ -136,6 +137,7 @@ Value jsonReport(const std::string &objectPath,
                        {"time_us", static_cast<std::int64_t>(stats.timeMicroseconds)},
                        {"peak_state_kb", static_cast<std::int64_t>(stats.peakStateBytes / 1024)},
                        {"stack_depth", static_cast<std::int64_t>(stats.maxStackDepth)},
+                       {"loops_summarized", static_cast<std::int64_t>(stats.loopsSummarized)},
                        {"smt_queries", 0},
                        {"smt_time_us", 0}}}});
   }
@@ -163,7 +165,10 @@ Value sarifReport(const std::vector<ObjectVerdicts> &objects) {
           text += " [insn " + std::to_string(*diagnostic.pc) + ": " + diagnostic.insnText + "]";
         results.push_back(
             Object{{"ruleId", std::string(absint::identifierOf(diagnostic.rule))},
-                   {"level", diagnostic.rule == absint::Rule::TooComplex ? "warning" : "error"},
+                   {"level", diagnostic.rule == absint::Rule::TooComplex ||
+                                     diagnostic.severity != absint::Severity::Error
+                                 ? "warning"
+                                 : "error"},
                    {"message", Object{{"text", text}}},
                    {"locations", Array{Object{{"physicalLocation", std::move(physical)}}}}});
       }
@@ -197,6 +202,7 @@ int runVerify(const VerifyOptions &options) {
   }
   absint::VerifyOptions verifyOptions;
   verifyOptions.privileged = !options.unprivileged;
+  verifyOptions.loops = options.loops;
   verifyOptions.budgets = options.budgets;
   verifyOptions.recordInvariants = options.invariants;
   std::vector<ObjectVerdicts> results;

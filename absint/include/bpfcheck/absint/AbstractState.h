@@ -76,6 +76,16 @@ struct AbstractState {
 bool includes(const AbstractState &covering, const AbstractState &candidate,
               std::uint16_t liveInInnermostFrame);
 
+/// Identities [first, last] that `includes` may only match with themselves: the values a
+/// loop's registers had at its head, which every path of a termination proof refers to.
+struct PinnedIds {
+  std::uint32_t first = 1;
+  std::uint32_t last = 0; ///< empty when last < first
+  bool contains(std::uint32_t id) const { return id >= first && id <= last; }
+};
+bool includes(const AbstractState &covering, const AbstractState &candidate,
+              std::uint16_t liveInInnermostFrame, PinnedIds pinned);
+
 /// A hash equal for states that include each other (identities are not hashed).
 std::uint64_t stateHash(const AbstractState &state);
 

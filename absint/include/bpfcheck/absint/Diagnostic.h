@@ -22,6 +22,8 @@ std::string_view identifierOf(Rule rule);
 std::string_view summaryOf(Rule rule);
 
 enum class Severity : std::uint8_t { Error, Warning, Note };
+/// "error", "warning", "note".
+std::string_view nameOf(Severity severity);
 
 struct Diagnostic {
   Severity severity = Severity::Error;

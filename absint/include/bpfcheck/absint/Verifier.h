@@ -84,6 +84,17 @@ struct Budgets {
   std::uint64_t memoryBytes = std::uint64_t(4) << 30;
 };
 
+/// How loops that nothing else bounds (no may_goto, no callback helper) are analysed.
+enum class LoopMode : std::uint8_t {
+  Unroll,    ///< iteration by iteration, as the kernel does
+  Summarize, ///< widened at their heads; each must be proven to end (a ranking variable)
+  Auto,      ///< unrolled; summarised when unrolling runs out of budget
+};
+
+/// Iterations a summarised loop may run per entry: the kernel's bound on bpf_loop
+/// (BPF_MAX_LOOPS), the most iterations it lets one call of a program go round.
+inline constexpr std::uint64_t maximumLoopIterations = std::uint64_t(1) << 23;
+
 struct VerifyOptions {
   /// The rules for a loader holding CAP_BPF and CAP_PERFMON (root); false: unprivileged.
   bool privileged = true;
@@ -94,6 +105,7 @@ struct VerifyOptions {
   /// many states were kept there; later paths are joined with the newest of them (less
   /// precise, but the number of paths stays bounded). 0: never join.
   std::uint32_t statesBeforeJoin = 8;
+  LoopMode loops = LoopMode::Auto;
 };
 
 enum class Verdict : std::uint8_t { Accept, Reject, TooComplex };
@@ -106,8 +118,9 @@ struct VerifyStats {
   std::uint64_t prunedPaths = 0;
   std::uint64_t joins = 0; ///< paths joined at merge points (statesBeforeJoin)
   std::uint64_t timeMicroseconds = 0;
-  std::uint64_t peakStateBytes = 0; ///< memory held by kept and pending states
-  std::uint32_t maxStackDepth = 0;  ///< the deepest call chain's combined stack
+  std::uint64_t peakStateBytes = 0;  ///< memory held by kept and pending states
+  std::uint32_t maxStackDepth = 0;   ///< the deepest call chain's combined stack
+  std::uint32_t loopsSummarized = 0; ///< loops proven to end by a ranking variable
 };
 
 struct VerifyResult {

@@ -1,0 +1,165 @@
+// The exploration engine: follows every path through the program depth first, keeping the
+// state at each merge point as a checkpoint; a path whose state a completely explored
+// checkpoint covers is pruned (every continuation of it was checked already), a path that
+// returns to a loop head in exactly the state it had there is an infinite loop, and budgets
+// bound the whole search. This is the kernel's strategy (do_check with is_state_visited),
+// over bpfcheck's domains. Private to absint.
+#pragma once
+
+#include "Analysis.h"
+
+#include <chrono>
+#include <deque>
+#include <unordered_map>
+
+namespace bpfcheck::absint::detail {
+
+/// What kind of pruning an instruction allows.
+enum class PrunePoint : std::uint8_t {
+  None,
+  Merge,      ///< a block with several predecessors, or a loop head explored iteration by iteration
+  Bounded,    ///< a callback-calling helper or may_goto: revisiting an ancestor is not a loop
+  Summarized, ///< a loop head widened until it holds; the loop must be proven to end
+};
+
+/// What the explorers of one program share: computed once, read only.
+struct ExplorationPlan {
+  ExplorationPlan(const ProgramCode &code, LoopMode loops);
+
+  std::vector<std::uint16_t> live; ///< registers live before each instruction
+  std::vector<PrunePoint> prunePoints;
+  std::vector<bool> loopHeads; ///< where paths are never joined (loops are explored)
+  /// Bounds widening stops at: the constants the program compares with, and their
+  /// neighbours, sorted.
+  std::vector<std::uint64_t> thresholds;
+  /// Loops summarised: (function, loop) of ProgramCode, to be proven to end.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> summarizedLoops;
+
+private:
+  void markLoops(const ProgramCode &code, LoopMode loops);
+};
+
+/// A termination proof's walk of one loop from one of its head states: every path round
+/// the loop, and what each location (register or 8-byte stack slot of the loop's frame)
+/// became relative to its value at the head.
+struct LoopWalk {
+  std::uint32_t head = 0;
+  std::size_t depth = 0;    ///< frames of the loop's function in the head state
+  std::vector<bool> inLoop; ///< per instruction
+  PinnedIds headIds;        ///< the identities the head state's values were given
+  /// Per location: its identity and delta at the head (0: not a linked scalar).
+  std::vector<std::pair<std::uint32_t, std::int64_t>> headLinks;
+  /// Per path back to the head: per location, how much it moved (absent: not known).
+  std::vector<std::vector<std::optional<std::int64_t>>> steps;
+};
+
+/// Locations a termination proof follows: r0-r9, then the 64 stack slots of the frame.
+inline constexpr std::size_t loopLocationCount = 10 + 64;
+/// The value at a location of the innermost frame (null if none there).
+const RegisterValue *locationValue(const AbstractState &state, std::size_t location);
+/// "r6", "fp-16".
+std::string locationName(std::size_t location);
+
+struct Checkpoint {
+  AbstractState state;
+  std::int64_t parent = -1;
+  std::uint32_t openPaths = 1; ///< paths through it still being explored (0: complete)
+  std::uint32_t index = 0;     ///< the instruction it was taken at
+  std::uint64_t hash = 0;      ///< stateHash(state)
+  std::uint32_t hits = 0;      ///< paths it pruned
+  std::uint32_t misses = 0;    ///< paths it was compared with and did not cover
+};
+
+struct PendingPath {
+  AbstractState state;
+  std::uint32_t index;
+  std::int64_t checkpoint;
+};
+
+class Explorer {
+public:
+  /// Explores from the program's entry, or from a global function's (`entry`).
+  Explorer(const ProgramInput &input, const VerifyOptions &options, VerifyResult &result,
+           Analysis &analysis, const ExplorationPlan &plan, const GlobalFunctionSignature *entry);
+
+  /// False when a path was rejected (or a budget ran out).
+  bool run();
+  /// Walks the loop of `walk` from `head` (a state at its head): every path that goes
+  /// round it ends back at the head, where what it changed is recorded. False when a path
+  /// was rejected or a budget ran out.
+  bool runLoopWalk(AbstractState head, LoopWalk &walk);
+
+  /// The checkpoints taken at `index`.
+  std::vector<const AbstractState *> statesAt(std::uint32_t index) const;
+
+private:
+  /// Follows one path; false when the whole analysis must stop.
+  bool explore(PendingPath path);
+  /// Whether a walk's path has left the loop, or come back to its head (and recorded).
+  bool walkPathEnds(const AbstractState &state, std::uint32_t index);
+  void pathEnded(std::int64_t checkpoint);
+  void record(const AbstractState &state, std::uint32_t index);
+  void finishInvariants();
+  /// Replaces `state` by the join of every state joined at this merge point so far (scalars
+  /// that keep changing are widened to unknown); false if the states cannot be joined.
+  bool joinIntoSummary(AbstractState &state, std::uint32_t index);
+  /// Replaces `state` by its join with `previous`, widening what changed (to the next
+  /// threshold at summarised loop heads, to unknown elsewhere).
+  bool widenInto(const AbstractState &previous, AbstractState &state, bool toThresholds);
+  /// Whether a kept state covers `state` at `index`, so that the path may end.
+  bool covered(const AbstractState &state, std::uint32_t index);
+  bool overBudget(std::uint32_t index, std::int64_t parent);
+  /// Which loop the path was going round when a budget ran out, and what kept changing.
+  std::string loopDiagnosis(std::int64_t parent) const;
+  void reject(Diagnostic diagnostic, std::uint32_t index);
+  /// The identities that must match themselves when states are compared (a walk's).
+  PinnedIds pinnedIds() const { return walk ? walk->headIds : PinnedIds{}; }
+
+  const ProgramInput &input;
+  const VerifyOptions &options;
+  VerifyResult &result;
+  Analysis &analysis;
+  const ExplorationPlan &plan;
+  const GlobalFunctionSignature *entry;
+  LoopWalk *walk = nullptr;
+  bool atWalkStart = false;
+  /// Per merge point where paths are joined: the join so far, and how often it grew.
+  std::unordered_map<std::uint32_t, std::pair<AbstractState, std::uint32_t>> summaries;
+  /// The newest checkpoint taken at each instruction.
+  std::unordered_map<std::uint32_t, std::uint32_t> lastCheckpointAt;
+  /// Iterations of a bounded loop explored one by one before widening.
+  static constexpr std::size_t iterationsBeforeWidening = 64;
+  /// Iterations of a summarised loop explored one by one before widening.
+  static constexpr std::size_t iterationsBeforeSummary = 3;
+  /// Per instruction: the complete checkpoints worth comparing with (those that keep
+  /// missing are dropped, as the kernel does: pruning less is always sound).
+  std::vector<std::vector<std::uint32_t>> completeAt;
+  /// Per instruction: checkpoints still being explored (ancestors of the current path), by
+  /// hash: a path that comes back to one of them in the same state loops forever.
+  std::vector<std::unordered_multimap<std::uint64_t, std::uint32_t>> inProgressAt;
+  std::deque<Checkpoint> checkpoints;
+  /// With recordInvariants: per instruction, the join of the states seen there (one per
+  /// call stack shape).
+  std::vector<std::vector<AbstractState>> seen;
+  std::vector<PendingPath> pending;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  std::uint64_t stateBytes = 0;
+};
+
+/// A scalar that changed since `previous` becomes unknown (or, with thresholds, moves its
+/// bounds out to the next threshold), so that repeated joins stop growing.
+void widenChangedValues(const AbstractState &previous, AbstractState &joined,
+                        const std::vector<std::uint64_t> *thresholds);
+
+/// Sets the instruction, its text and its source location of `diagnostic`.
+void placeDiagnostic(Diagnostic &diagnostic, const ProgramCode &code, std::uint32_t index);
+
+/// "the loop at insn 12 (file.c:26)".
+std::string describeLoop(const ProgramCode &code, std::uint32_t head);
+
+/// Proves that every loop summarised while exploring ends: see Termination.cpp.
+std::optional<Diagnostic> proveLoopsEnd(const ProgramInput &input, const VerifyOptions &options,
+                                        VerifyResult &result, Analysis &analysis,
+                                        const ExplorationPlan &plan, const Explorer &explored);
+
+} // namespace bpfcheck::absint::detail

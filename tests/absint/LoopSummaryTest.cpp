@@ -1,0 +1,199 @@
+// Loops summarised by widening at their heads: what is proven to end (a register or stack
+// slot that moves by a constant step in one direction, within a range that bounds the
+// iterations), what is refused and why, and how the automatic mode falls back to them.
+
+#include "VerifierHarness.h"
+
+using namespace bpfcheck;
+using namespace bpfcheck::test;
+using absint::LoopMode;
+using absint::Rule;
+using absint::Verdict;
+
+namespace {
+
+VerifiedProgram verifyLoops(const std::string &text, LoopMode mode = LoopMode::Summarize) {
+  AsmProgram program{text};
+  program.options.loops = mode;
+  return verifyAsm(program);
+}
+
+bool mentions(const VerifiedProgram &verified, const std::string &text) {
+  for (const absint::Diagnostic &diagnostic : verified.result.diagnostics)
+    if (diagnostic.message.find(text) != std::string::npos)
+      return true;
+  return false;
+}
+
+const std::string countTo100000 = "r1 = 0\n"
+                                  "loop:\n"
+                                  "r1 += 1\n"
+                                  "if r1 < 100000 goto loop\n"
+                                  "r0 = 0\n"
+                                  "exit\n";
+
+} // namespace
+
+TEST_CASE("loops: a long counted loop is summarised, and proven to end") {
+  const auto summarized = verifyLoops(countTo100000);
+  CHECK(summarized.verdict() == Verdict::Accept);
+  CHECK(summarized.result.stats.loopsSummarized == 1);
+  // A few iterations, a widening to the compared constant, one walk round the loop.
+  CHECK(summarized.result.stats.instructionsProcessed < 100);
+
+  AsmProgram unrolled{countTo100000};
+  unrolled.options.loops = LoopMode::Unroll;
+  unrolled.options.budgets.instructionsProcessed = 5000;
+  CHECK(verifyAsm(unrolled).verdict() == Verdict::TooComplex);
+
+  // Automatic: unrolling runs out of budget, the summary proves it, and a warning says
+  // that the kernel, which unrolls, will likely refuse the program.
+  AsmProgram automatic = unrolled;
+  automatic.options.loops = LoopMode::Auto;
+  const auto accepted = verifyAsm(automatic);
+  CHECK(accepted.verdict() == Verdict::Accept);
+  REQUIRE(accepted.result.diagnostics.size() == 1);
+  CHECK(accepted.result.diagnostics[0].severity == absint::Severity::Warning);
+  CHECK(mentions(accepted, "the kernel will likely reject it"));
+
+  // A loop the kernel unrolls within its budget is never summarised.
+  const auto small =
+      verifyLoops("r1 = 0\nloop:\nr1 += 1\nif r1 < 100 goto loop\nr0 = 0\nexit\n", LoopMode::Auto);
+  CHECK(small.verdict() == Verdict::Accept);
+  CHECK(small.result.diagnostics.empty());
+  CHECK(small.result.stats.loopsSummarized == 0);
+}
+
+TEST_CASE("loops: steps down, steps of several sizes, and bounds from the data") {
+  CHECK(
+      verifyLoops("r1 = 100000\nloop:\nr1 += -3\nif r1 s> 0 goto loop\nr0 = 0\nexit\n").verdict() ==
+      Verdict::Accept);
+  // +1 or +2, as a random number says on each iteration: always up.
+  const auto upByOneOrTwo = verifyLoops("r6 = 0\n"
+                                        "loop:\n"
+                                        "call 7\n"
+                                        "if r0 > 7 goto two\n"
+                                        "r6 += 1\n"
+                                        "goto next\n"
+                                        "two:\n"
+                                        "r6 += 2\n"
+                                        "next:\n"
+                                        "if r6 < 200000 goto loop\n"
+                                        "r0 = 0\n"
+                                        "exit\n");
+  INFO(upByOneOrTwo.message());
+  CHECK(upByOneOrTwo.verdict() == Verdict::Accept);
+  // A bound read at run time, itself bounded.
+  CHECK(verifyLoops("call 7\n"
+                    "r6 = r0\n"
+                    "if r6 > 3000000 goto out\n"
+                    "r1 = 0\n"
+                    "loop:\n"
+                    "r1 += 1\n"
+                    "if r1 < r6 goto loop\n"
+                    "out:\n"
+                    "r0 = 0\n"
+                    "exit\n")
+            .verdict() == Verdict::Accept);
+  // The counter lives on the stack.
+  CHECK(verifyLoops("r1 = 0\n"
+                    "*(u64 *)(r10 - 8) = r1\n"
+                    "loop:\n"
+                    "r1 = *(u64 *)(r10 - 8)\n"
+                    "r1 += 1\n"
+                    "*(u64 *)(r10 - 8) = r1\n"
+                    "r1 = 0\n"
+                    "r2 = *(u64 *)(r10 - 8)\n"
+                    "if r2 < 150000 goto loop\n"
+                    "r0 = 0\n"
+                    "exit\n")
+            .verdict() == Verdict::Accept);
+  // Nested: each loop has its own counter.
+  const auto nested = verifyLoops("r6 = 0\n"
+                                  "outer:\n"
+                                  "r7 = 0\n"
+                                  "inner:\n"
+                                  "r7 += 1\n"
+                                  "if r7 < 3000 goto inner\n"
+                                  "r6 += 1\n"
+                                  "if r6 < 3000 goto outer\n"
+                                  "r0 = 0\n"
+                                  "exit\n");
+  CHECK(nested.verdict() == Verdict::Accept);
+  CHECK(nested.result.stats.loopsSummarized == 2);
+}
+
+TEST_CASE("loops: a loop without a proven bound is refused, naming what was not bounded") {
+  // Up or down at random: nothing ranks the iterations (a random walk may go on forever).
+  const auto wandering = verifyLoops("r6 = 100\n"
+                                     "loop:\n"
+                                     "call 7\n"
+                                     "if r0 > 7 goto down\n"
+                                     "r6 += 1\n"
+                                     "goto next\n"
+                                     "down:\n"
+                                     "r6 += -1\n"
+                                     "next:\n"
+                                     "if r6 < 200000 goto loop\n"
+                                     "r0 = 0\n"
+                                     "exit\n");
+  INFO(wandering.message());
+  CHECK(wandering.rule() == Rule::UnboundedLoop);
+  CHECK(mentions(wandering, "no register or stack slot moves by a constant step"));
+
+  // Ends only by wrapping round 2^64 times.
+  const auto wrapping = verifyLoops("r1 = 0\nloop:\nr1 += 1\nif r1 != 0 goto loop\nr0 = 0\nexit\n");
+  CHECK(wrapping.rule() == Rule::UnboundedLoop);
+  CHECK(mentions(wrapping, "r1 moves by +1 per iteration"));
+  CHECK(mentions(wrapping, "wrap round"));
+
+  // Ends, but after more iterations than bpf_loop would allow.
+  const auto tooLong =
+      verifyLoops("r1 = 0\nloop:\nr1 += 1\nif r1 < 10000000 goto loop\nr0 = 0\nexit\n");
+  CHECK(tooLong.rule() == Rule::UnboundedLoop);
+  CHECK(mentions(tooLong, "allows 10000000 iterations"));
+  CHECK(tooLong.result.diagnostics.front().insn == 1u); // the loop head
+
+  // Never moves: the kernel's "infinite loop detected", and the same under a summary.
+  const std::string still = "r0 = 0\nloop:\nr0 += 0\nif r0 == 0 goto loop\nexit\n";
+  CHECK(verifyLoops(still, LoopMode::Unroll).rule() == Rule::UnboundedLoop);
+  CHECK(verifyLoops(still).rule() == Rule::UnboundedLoop);
+
+  // Automatic: the unrolled verdict stands (too complex), with the summary's reason.
+  AsmProgram automatic{"call 7\nr6 = r0\nr1 = 0\nloop:\nr1 += 1\nif r1 < r6 goto loop\n"
+                       "r0 = 0\nexit\n"};
+  automatic.options.budgets.instructionsProcessed = 5000;
+  const auto unbounded = verifyAsm(automatic);
+  CHECK(unbounded.verdict() == Verdict::TooComplex);
+  CHECK(mentions(unbounded, "summarising the loops did not help"));
+}
+
+TEST_CASE("loops: accesses inside a summarised loop are checked against the widened state") {
+  // The index reaches 99999: far outside the 512-byte stack.
+  const auto outside = verifyLoops("r1 = 0\n"
+                                   "loop:\n"
+                                   "r2 = r10\n"
+                                   "r2 += -512\n"
+                                   "r2 += r1\n"
+                                   "*(u8 *)(r2 + 0) = 0\n"
+                                   "r1 += 1\n"
+                                   "if r1 < 100000 goto loop\n"
+                                   "r0 = 0\n"
+                                   "exit\n");
+  CHECK(outside.verdict() == Verdict::Reject);
+  CHECK(outside.rule() == Rule::StackBounds);
+  // Masked to the frame, the same loop is safe.
+  CHECK(verifyLoops("r1 = 0\n"
+                    "loop:\n"
+                    "r3 = r1\n"
+                    "r3 &= 511\n"
+                    "r2 = r10\n"
+                    "r2 += -512\n"
+                    "r2 += r3\n"
+                    "*(u8 *)(r2 + 0) = 0\n"
+                    "r1 += 1\n"
+                    "if r1 < 100000 goto loop\n"
+                    "r0 = 0\n"
+                    "exit\n")
+            .verdict() == Verdict::Accept);
+}
