@@ -5,6 +5,8 @@
 //   bpfcheck-bench objects OBJECT...       every program of the objects (e.g. the selftests)
 //   bpfcheck-bench scaling [MAX]           straight-line and branchy programs of 1k .. MAX
 //                                          instructions (default 1M)
+//   bpfcheck-bench loops [MAX]             a loop of 10 .. MAX iterations (default 10M),
+//                                          unrolled as the kernel does, and summarised
 //
 // Per program: bpfcheck's time, instructions processed, states kept and state memory; the
 // kernel's "verification time", instructions processed and states from its verifier log
@@ -173,30 +175,39 @@ std::vector<encoding::RawInstruction> generate(std::uint32_t size, bool branchy)
   return code;
 }
 
+/// One generated program through the verifier with `options`.
+std::optional<absint::VerifyResult> verifyGenerated(std::vector<encoding::RawInstruction> slots,
+                                                    const absint::VerifyOptions &options) {
+  auto decoded = decodeProgram(slots);
+  if (!decoded) {
+    std::printf("generated program does not decode: %s\n", decoded.error().message.c_str());
+    return std::nullopt;
+  }
+  auto code = buildProgramCode(std::move(*decoded), {});
+  if (!code) {
+    std::printf("generated program has no CFG: %s\n", code.error().message.c_str());
+    return std::nullopt;
+  }
+  absint::ProgramInput input;
+  input.name = "generated";
+  input.code = &*code;
+  input.type = ProgramType::SocketFilter;
+  input.gplCompatible = true;
+  return absint::verify(input, options);
+}
+
 int benchScaling(std::uint32_t maximum) {
   std::printf("%-12s %9s %12s %12s %10s %12s %12s\n", "shape", "insns", "time(us)", "processed",
               "states", "state_kb", "peak_rss_kb");
   for (bool branchy : {false, true})
     for (std::uint32_t size = 1000; size <= maximum; size *= 10) {
       auto slots = generate(size, branchy);
-      auto decoded = decodeProgram(slots);
-      if (!decoded) {
-        std::printf("generated program does not decode: %s\n", decoded.error().message.c_str());
-        return 1;
-      }
-      auto code = buildProgramCode(std::move(*decoded), {});
-      if (!code) {
-        std::printf("generated program has no CFG: %s\n", code.error().message.c_str());
-        return 1;
-      }
-      absint::ProgramInput input;
-      input.name = "generated";
-      input.code = &*code;
-      input.type = ProgramType::SocketFilter;
-      input.gplCompatible = true;
       absint::VerifyOptions options;
       options.budgets.instructionsProcessed = 4'000'000;
-      const absint::VerifyResult result = absint::verify(input, options);
+      const auto verified = verifyGenerated(slots, options);
+      if (!verified)
+        return 1;
+      const absint::VerifyResult &result = *verified;
       std::printf("%-12s %9zu %12llu %12llu %10llu %12llu %12llu  %s\n",
                   branchy ? "branchy" : "straight", slots.size(),
                   static_cast<unsigned long long>(result.stats.timeMicroseconds),
@@ -206,6 +217,59 @@ int benchScaling(std::uint32_t maximum) {
                   static_cast<unsigned long long>(peakRssKilobytes()),
                   std::string(absint::nameOf(result.verdict)).c_str());
     }
+  return 0;
+}
+
+/// A socket filter whose loop runs `iterations` times (a counter compared with a constant),
+/// with a branch in its body.
+std::vector<encoding::RawInstruction> generateLoop(std::uint32_t iterations) {
+  using encoding::RawInstruction;
+  return {
+      RawInstruction::make(0xb7, 0, 0, 0, 0),    // r0 = 0
+      RawInstruction::make(0x61, 2, 1, 0, 0),    // r2 = *(u32 *)(r1 + 0)
+      RawInstruction::make(0xb7, 1, 0, 0, 0),    // r1 = 0
+      RawInstruction::make(0xbf, 3, 2, 0, 0),    // loop: r3 = r2
+      RawInstruction::make(0x57, 3, 0, 0, 0xff), // r3 &= 0xff
+      RawInstruction::make(0x0f, 0, 3, 0, 0),    // r0 += r3
+      RawInstruction::make(0x25, 2, 0, 1, 7),    // if r2 > 7 goto +1
+      RawInstruction::make(0x07, 0, 0, 0, 1),    // r0 += 1
+      RawInstruction::make(0x07, 1, 0, 0, 1),    // r1 += 1
+      RawInstruction::make(0xa5, 1, 0, -7, static_cast<std::int32_t>(iterations)), // if r1 < N
+      RawInstruction::make(0xb7, 0, 0, 0, 0),                                      // r0 = 0
+      RawInstruction::make(0x95, 0, 0, 0, 0),                                      // exit
+  };
+}
+
+/// Loops of 10 .. `maximum` iterations, unrolled (as the kernel does, with its budget) and
+/// summarised: time, instructions processed and verdict of each, and the time ratio.
+int benchLoops(std::uint32_t maximum) {
+  std::printf("%10s  %-11s %10s %10s  %-11s %10s %10s %9s\n", "iterations", "unrolled", "time(us)",
+              "processed", "summarised", "time(us)", "processed", "ratio");
+  for (std::uint64_t iterations = 10; iterations <= maximum; iterations *= 10) {
+    absint::VerifyOptions options;
+    options.loops = absint::LoopMode::Unroll;
+    const auto unrolled =
+        verifyGenerated(generateLoop(static_cast<std::uint32_t>(iterations)), options);
+    options.loops = absint::LoopMode::Summarize;
+    const auto summarized =
+        verifyGenerated(generateLoop(static_cast<std::uint32_t>(iterations)), options);
+    if (!unrolled || !summarized)
+      return 1;
+    for (const auto *result : {&*unrolled, &*summarized})
+      if (result->verdict == absint::Verdict::Reject && !result->diagnostics.empty())
+        std::printf("  (%s)\n", result->diagnostics.back().message.c_str());
+    std::printf(
+        "%10llu  %-11s %10llu %10llu  %-11s %10llu %10llu %9.3f\n",
+        static_cast<unsigned long long>(iterations),
+        std::string(absint::nameOf(unrolled->verdict)).c_str(),
+        static_cast<unsigned long long>(unrolled->stats.timeMicroseconds),
+        static_cast<unsigned long long>(unrolled->stats.instructionsProcessed),
+        std::string(absint::nameOf(summarized->verdict)).c_str(),
+        static_cast<unsigned long long>(summarized->stats.timeMicroseconds),
+        static_cast<unsigned long long>(summarized->stats.instructionsProcessed),
+        static_cast<double>(std::max<std::uint64_t>(summarized->stats.timeMicroseconds, 1)) /
+            static_cast<double>(std::max<std::uint64_t>(unrolled->stats.timeMicroseconds, 1)));
+  }
   return 0;
 }
 
@@ -225,7 +289,9 @@ int main(int argc, char **argv) {
     return benchObjects(std::vector<std::string>(argv + 2, argv + argc));
   if (argc >= 2 && std::strcmp(argv[1], "scaling") == 0)
     return benchScaling(argc >= 3 ? static_cast<std::uint32_t>(std::stoul(argv[2])) : 1'000'000);
+  if (argc >= 2 && std::strcmp(argv[1], "loops") == 0)
+    return benchLoops(argc >= 3 ? static_cast<std::uint32_t>(std::stoul(argv[2])) : 10'000'000);
   std::fprintf(stderr, "usage: bpfcheck-bench corpus CORPUS_LIST | objects OBJECT... | "
-                       "scaling [MAX]\n");
+                       "scaling [MAX] | loops [MAX]\n");
   return 2;
 }

@@ -85,8 +85,26 @@ ExplorationPlan::ExplorationPlan(const ProgramCode &code, LoopMode loops)
         prunePoints[i] = PrunePoint::Bounded;
     }
   }
+  markJoins(code);
   if (!summarizedLoops.empty())
     thresholds = comparedConstants(code);
+}
+
+void ExplorationPlan::markJoins(const ProgramCode &code) {
+  mayJoin.assign(code.instructions.size(), false);
+  for (const Function &function : code.functions) {
+    // Blocks of loops explored iteration by iteration (all of them when the function's
+    // loops are irreducible, whose bodies are not known).
+    std::vector<bool> unrolled(function.blocks.size(), !function.irreducibleEdges.empty());
+    for (const Loop &loop : function.loops)
+      if (prunePoints[function.blocks[loop.header].first] != PrunePoint::Summarized)
+        for (std::uint32_t block : loop.blocks)
+          unrolled[block] = true;
+    for (std::uint32_t b = 0; b < function.blocks.size(); ++b) {
+      const std::uint32_t first = function.blocks[b].first;
+      mayJoin[first] = !unrolled[b] && !loopHeads[first] && prunePoints[first] == PrunePoint::Merge;
+    }
+  }
 }
 
 void ExplorationPlan::markLoops(const ProgramCode &code, LoopMode loops) {

@@ -209,11 +209,9 @@ bool Explorer::explore(PendingPath path) {
         return true;
       }
       // Too many paths through this merge point: continue with the join of this one and
-      // the newest kept state, which covers both (never at loop heads, where the paths
-      // are iterations of the loop).
+      // the newest kept state, which covers both (see ExplorationPlan::mayJoin).
       const std::uint32_t threshold = options.statesBeforeJoin;
-      if (threshold != 0 && plan.prunePoints[index] == PrunePoint::Merge &&
-          !plan.loopHeads[index] && completeAt[index].size() >= threshold &&
+      if (threshold != 0 && plan.mayJoin[index] && completeAt[index].size() >= threshold &&
           joinIntoSummary(state, index)) {
         ++stats.joins;
         if (covered(state, index)) {

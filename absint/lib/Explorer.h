@@ -28,7 +28,11 @@ struct ExplorationPlan {
 
   std::vector<std::uint16_t> live; ///< registers live before each instruction
   std::vector<PrunePoint> prunePoints;
-  std::vector<bool> loopHeads; ///< where paths are never joined (loops are explored)
+  std::vector<bool> loopHeads; ///< heads of loops (natural or irreducible)
+  /// Merge points where paths may be joined once there are many: outside loops, whose
+  /// unrolled iterations a join would blur into an endless loop; inside summarised loops
+  /// too (but never at their heads, which widen instead).
+  std::vector<bool> mayJoin;
   /// Bounds widening stops at: the constants the program compares with, and their
   /// neighbours, sorted.
   std::vector<std::uint64_t> thresholds;
@@ -37,6 +41,7 @@ struct ExplorationPlan {
 
 private:
   void markLoops(const ProgramCode &code, LoopMode loops);
+  void markJoins(const ProgramCode &code);
 };
 
 /// A termination proof's walk of one loop from one of its head states: every path round

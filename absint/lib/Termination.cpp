@@ -80,37 +80,25 @@ struct LocationEvidence {
     largestStep = std::max(largestStep, magnitude);
   }
 
-  /// The most iterations the location allows (nothing if it may wrap round).
-  std::optional<unsigned __int128> iterationBound() const {
+  /// The most iterations the location allows (nothing if it may wrap round): a range of
+  /// `width` holds at most width / smallestStep + 1 values a step apart, and no step wraps
+  /// round while width + largestStep < 2^64.
+  std::optional<std::uint64_t> iterationBound() const {
     if (!constantStep || !alwaysScalar || !range || direction == 0)
       return std::nullopt;
-    const unsigned __int128 limit = static_cast<unsigned __int128>(1) << 64;
-    auto bound = [&](unsigned __int128 width) -> std::optional<unsigned __int128> {
-      if (width + largestStep >= limit)
+    auto bound = [&](std::uint64_t width) -> std::optional<std::uint64_t> {
+      if (largestStep > std::numeric_limits<std::uint64_t>::max() - width)
         return std::nullopt;
       return width / smallestStep + 1;
     };
-    const auto unsignedWidth = static_cast<unsigned __int128>(range->unsigned64.maximum.bits -
-                                                              range->unsigned64.minimum.bits);
-    const auto signedWidth = static_cast<unsigned __int128>(
-        static_cast<__int128>(static_cast<std::int64_t>(range->signed64.maximum.bits)) -
-        static_cast<std::int64_t>(range->signed64.minimum.bits));
-    const auto viaUnsigned = bound(unsignedWidth);
-    const auto viaSigned = bound(signedWidth);
+    // Both widths are exact: maximum >= minimum in their own order.
+    const auto viaUnsigned = bound(range->unsigned64.maximum.bits - range->unsigned64.minimum.bits);
+    const auto viaSigned = bound(range->signed64.maximum.bits - range->signed64.minimum.bits);
     if (viaUnsigned && viaSigned)
       return std::min(*viaUnsigned, *viaSigned);
     return viaUnsigned ? viaUnsigned : viaSigned;
   }
 };
-
-std::string decimal(unsigned __int128 value) {
-  std::string digits;
-  do {
-    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(value % 10)));
-    value /= 10;
-  } while (value != 0);
-  return digits;
-}
 
 /// Why no location bounds the loop, naming the closest candidate.
 std::string unboundedReason(const std::vector<LocationEvidence> &evidence) {
@@ -122,7 +110,7 @@ std::string unboundedReason(const std::vector<LocationEvidence> &evidence) {
                        std::to_string(e.smallestStep) + " per iteration";
     if (const auto bound = e.iterationBound())
       return text + ", but at the loop head it ranges over " + describe(*e.range) +
-             ", which allows " + decimal(*bound) + " iterations (at most " +
+             ", which allows " + std::to_string(*bound) + " iterations (at most " +
              std::to_string(maximumLoopIterations) + " are allowed, as for bpf_loop)";
     const std::string range = describe(*e.range);
     return text + ", but no bound on it was proven: at the loop head " +

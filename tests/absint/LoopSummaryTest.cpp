@@ -197,3 +197,25 @@ TEST_CASE("loops: accesses inside a summarised loop are checked against the wide
                     "exit\n")
             .verdict() == Verdict::Accept);
 }
+
+TEST_CASE("loops: paths inside an unrolled loop are never joined") {
+  // Each iteration has two paths that meet again; joining them after a few iterations
+  // would blur the counter and make the loop look endless.
+  const auto unrolled = verifyLoops("r0 = 0\n"
+                                    "r2 = *(u32 *)(r1 + 0)\n"
+                                    "r1 = 0\n"
+                                    "loop:\n"
+                                    "r3 = r2\n"
+                                    "r3 &= 255\n"
+                                    "r0 += r3\n"
+                                    "if r2 > 7 goto skip\n"
+                                    "r0 += 1\n"
+                                    "skip:\n"
+                                    "r1 += 1\n"
+                                    "if r1 < 100 goto loop\n"
+                                    "r0 = 0\n"
+                                    "exit\n",
+                                    LoopMode::Unroll);
+  CHECK(unrolled.verdict() == Verdict::Accept);
+  CHECK(unrolled.result.stats.joins == 0);
+}
