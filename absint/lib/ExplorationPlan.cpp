@@ -42,8 +42,8 @@ bool everyIterationPassesMayGoto(const ProgramCode &code, const Function &functi
   return true;
 }
 
-/// The constants the program compares with or loads (64-bit and sign-extended), their
-/// neighbours, and 0.
+/// The constants the program compares with, loads or computes with (64-bit and
+/// sign-extended), their neighbours, and 0.
 std::vector<std::uint64_t> comparedConstants(const ProgramCode &code) {
   std::vector<std::uint64_t> constants{0};
   auto add = [&](std::uint64_t value) {
@@ -60,6 +60,8 @@ std::vector<std::uint64_t> comparedConstants(const ProgramCode &code) {
       addImmediate(jump->src);
     else if (const auto *move = std::get_if<Move>(&placed.insn))
       addImmediate(move->src);
+    else if (const auto *alu = std::get_if<Alu>(&placed.insn))
+      addImmediate(alu->src); // masks and offsets bound what they compute
     else if (const auto *load = std::get_if<LoadImmediate64>(&placed.insn);
              load && load->kind == ImmediateKind::Value)
       add(load->value());

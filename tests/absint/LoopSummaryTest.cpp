@@ -95,6 +95,21 @@ TEST_CASE("loops: steps down, steps of several sizes, and bounds from the data")
                     "r0 = 0\n"
                     "exit\n")
             .verdict() == Verdict::Accept);
+  // The bound is a masked random number: the mask is a threshold too.
+  CHECK(verifyLoops("call 7\n"
+                    "r6 = r0\n"
+                    "r6 &= 255\n"
+                    "r1 = 0\n"
+                    "loop:\n"
+                    "r2 = r10\n"
+                    "r2 += -512\n"
+                    "r2 += r1\n"
+                    "*(u8 *)(r2 + 0) = 0\n"
+                    "r1 += 1\n"
+                    "if r1 < r6 goto loop\n"
+                    "r0 = 0\n"
+                    "exit\n")
+            .verdict() == Verdict::Accept);
   // The counter lives on the stack.
   CHECK(verifyLoops("r1 = 0\n"
                     "*(u64 *)(r10 - 8) = r1\n"
