@@ -338,6 +338,10 @@ bool Explorer::walkPathEnds(const AbstractState &state, std::uint32_t index) {
     if (id != 0 && now && now->isScalar() && now->id == id)
       steps[location] = static_cast<std::int64_t>(static_cast<std::uint64_t>(now->idDelta) -
                                                   static_cast<std::uint64_t>(delta));
+    if (now && now->isScalar()) {
+      std::optional<Scalar> &values = walk->returnValues[location];
+      values = values ? join(*values, now->scalar) : now->scalar;
+    }
   }
   return true;
 }

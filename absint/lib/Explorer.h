@@ -56,6 +56,8 @@ struct LoopWalk {
   std::vector<std::pair<std::uint32_t, std::int64_t>> headLinks;
   /// Per path back to the head: per location, how much it moved (absent: not known).
   std::vector<std::vector<std::optional<std::int64_t>>> steps;
+  /// Per location: the hull of its values on those paths' return to the head.
+  std::vector<std::optional<Scalar>> returnValues;
 };
 
 /// Locations a termination proof follows: r0-r9, then the 64 stack slots of the frame.

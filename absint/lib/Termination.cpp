@@ -62,7 +62,8 @@ struct LocationEvidence {
   int direction = 0;        ///< +1 up, -1 down
   std::uint64_t smallestStep = std::numeric_limits<std::uint64_t>::max();
   std::uint64_t largestStep = 0;
-  std::optional<Scalar> range; ///< its values at the head, over every head state
+  std::optional<Scalar> range;       ///< its values at the head, over every head state
+  std::optional<Scalar> returnRange; ///< its values when a path comes back to the head
   bool alwaysScalar = true;
 
   void addStep(const std::optional<std::int64_t> &step) {
@@ -80,23 +81,35 @@ struct LocationEvidence {
     largestStep = std::max(largestStep, magnitude);
   }
 
-  /// The most iterations the location allows (nothing if it may wrap round): a range of
-  /// `width` holds at most width / smallestStep + 1 values a step apart, and no step wraps
-  /// round while width + largestStep < 2^64.
-  std::optional<std::uint64_t> iterationBound() const {
-    if (!constantStep || !alwaysScalar || !range || direction == 0)
-      return std::nullopt;
+  /// How many values a step apart, consecutive ones never wrapping round, fit in `values`:
+  /// a range of `width` holds at most width / smallestStep + 1, and no step wraps round
+  /// while width + largestStep < 2^64 (both ends stay in the range).
+  std::optional<std::uint64_t> stepsWithin(const Scalar &values) const {
     auto bound = [&](std::uint64_t width) -> std::optional<std::uint64_t> {
       if (largestStep > std::numeric_limits<std::uint64_t>::max() - width)
         return std::nullopt;
       return width / smallestStep + 1;
     };
     // Both widths are exact: maximum >= minimum in their own order.
-    const auto viaUnsigned = bound(range->unsigned64.maximum.bits - range->unsigned64.minimum.bits);
-    const auto viaSigned = bound(range->signed64.maximum.bits - range->signed64.minimum.bits);
+    const auto viaUnsigned = bound(values.unsigned64.maximum.bits - values.unsigned64.minimum.bits);
+    const auto viaSigned = bound(values.signed64.maximum.bits - values.signed64.minimum.bits);
     if (viaUnsigned && viaSigned)
       return std::min(*viaUnsigned, *viaSigned);
     return viaUnsigned ? viaUnsigned : viaSigned;
+  }
+
+  /// The most iterations the location allows per entry into the loop (nothing if it may
+  /// wrap round). Every iteration starts in the head's range; every one but the first
+  /// starts with a value a path brought back, so that range bounds them too.
+  std::optional<std::uint64_t> iterationBound() const {
+    if (!constantStep || !alwaysScalar || !range || direction == 0)
+      return std::nullopt;
+    std::optional<std::uint64_t> bound = stepsWithin(*range);
+    if (returnRange)
+      if (const auto later = stepsWithin(*returnRange);
+          later && *later < std::numeric_limits<std::uint64_t>::max())
+        bound = bound ? std::min(*bound, *later + 1) : *later + 1;
+    return bound;
   }
 };
 
@@ -156,6 +169,7 @@ std::optional<Diagnostic> proveLoopsEnd(const ProgramInput &input, const VerifyO
     for (const AbstractState *state : headStates) {
       walk.depth = state->frames.size();
       walk.steps.clear();
+      walk.returnValues.assign(loopLocationCount, std::nullopt);
       for (std::size_t location = 0; location < loopLocationCount; ++location) {
         const RegisterValue *value = locationValue(*state, location);
         LocationEvidence &e = evidence[location];
@@ -182,6 +196,11 @@ std::optional<Diagnostic> proveLoopsEnd(const ProgramInput &input, const VerifyO
       for (const auto &steps : walk.steps)
         for (std::size_t location = 0; location < loopLocationCount; ++location)
           evidence[location].addStep(steps[location]);
+      for (std::size_t location = 0; location < loopLocationCount; ++location)
+        if (const auto &values = walk.returnValues[location]) {
+          std::optional<Scalar> &hull = evidence[location].returnRange;
+          hull = hull ? join(*hull, *values) : *values;
+        }
       paths += walk.steps.size();
     }
     if (paths == 0) {

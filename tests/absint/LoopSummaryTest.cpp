@@ -110,6 +110,16 @@ TEST_CASE("loops: steps down, steps of several sizes, and bounds from the data")
                     "r0 = 0\n"
                     "exit\n")
             .verdict() == Verdict::Accept);
+  // Starts anywhere: only the values it comes back with are bounded (at most 4 iterations).
+  CHECK(verifyLoops("call 7\n"
+                    "if r0 s< 0 goto out\n"
+                    "loop:\n"
+                    "r0 += 1\n"
+                    "if r0 < 4 goto loop\n"
+                    "out:\n"
+                    "r0 = 0\n"
+                    "exit\n")
+            .verdict() == Verdict::Accept);
   // The counter lives on the stack.
   CHECK(verifyLoops("r1 = 0\n"
                     "*(u64 *)(r10 - 8) = r1\n"

@@ -3,7 +3,7 @@
 // compared with the verdicts the tests expect of a privileged load.
 //
 //   bpfcheck-selftest-verdicts EXPECTATIONS OBJECT_DIR [--verdicts TSV] [--show-disagreements]
-//                              [--kernel]
+//                              [--kernel] [--loops auto|unroll|summarize]
 //
 // EXPECTATIONS is the expectations.tsv bpfcheck-selftests wrote. For every test expected to
 // load privileged (priv_verdict success or failure), the object is loaded and the program
@@ -77,6 +77,7 @@ int main(int argc, char **argv) {
   std::string verdictsPath;
   bool showDisagreements = false;
   bool askKernel = false;
+  absint::VerifyOptions options;
   for (int i = 3; i < argc; ++i) {
     if (std::strcmp(argv[i], "--verdicts") == 0 && i + 1 < argc)
       verdictsPath = argv[++i];
@@ -84,7 +85,19 @@ int main(int argc, char **argv) {
       showDisagreements = true;
     else if (std::strcmp(argv[i], "--kernel") == 0)
       askKernel = true;
-    else {
+    else if (std::strcmp(argv[i], "--loops") == 0 && i + 1 < argc) {
+      const std::string mode = argv[++i];
+      if (mode == "auto")
+        options.loops = absint::LoopMode::Auto;
+      else if (mode == "unroll")
+        options.loops = absint::LoopMode::Unroll;
+      else if (mode == "summarize")
+        options.loops = absint::LoopMode::Summarize;
+      else {
+        std::fprintf(stderr, "bpfcheck-selftest-verdicts: unknown --loops '%s'\n", mode.c_str());
+        return 2;
+      }
+    } else {
       std::fprintf(stderr, "bpfcheck-selftest-verdicts: unknown argument '%s'\n", argv[i]);
       return 2;
     }
@@ -120,7 +133,6 @@ int main(int argc, char **argv) {
                 "running_kernel\n";
   }
   BtfKernelTypes kernelTypes;
-  absint::VerifyOptions options;
   std::map<std::string, FileTally> inScope, outside;
   for (const auto &[file, tests] : byFile) {
     FileTally &tally = outOfScope(file) ? outside[file] : inScope[file];
