@@ -284,6 +284,17 @@ bool Explorer::explore(PendingPath path) {
         ++checkpoints[static_cast<std::size_t>(parent)].openPaths;
       pending.push_back(
           {std::move(outcome.successors[s].state), outcome.successors[s].index, parent});
+      // The kernel keeps at most this many branches pending (BPF_COMPLEXITY_LIMIT_JMP_SEQ).
+      if (pending.size() > maximumPendingBranches) {
+        Diagnostic diagnostic;
+        diagnostic.rule = Rule::TooComplex;
+        diagnostic.message = "too complex: The sequence of " + std::to_string(pending.size()) +
+                             " jumps is too complex (more branches pending than the kernel "
+                             "keeps)" +
+                             loopDiagnosis(parent);
+        reject(std::move(diagnostic), index);
+        return false;
+      }
     }
     state = std::move(outcome.successors[0].state);
     index = outcome.successors[0].index;

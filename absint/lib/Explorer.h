@@ -134,6 +134,9 @@ private:
   std::unordered_map<std::uint32_t, std::pair<AbstractState, std::uint32_t>> summaries;
   /// The newest checkpoint taken at each instruction.
   std::unordered_map<std::uint32_t, std::uint32_t> lastCheckpointAt;
+  /// Branches whose other side waits to be explored, at most (the kernel's
+  /// BPF_COMPLEXITY_LIMIT_JMP_SEQ).
+  static constexpr std::size_t maximumPendingBranches = 8192;
   /// Iterations of a bounded loop explored one by one before widening.
   static constexpr std::size_t iterationsBeforeWidening = 64;
   /// Iterations of a summarised loop explored one by one before widening.

@@ -1,16 +1,26 @@
 // The differential test: random programs (RandomPrograms.h) judged by bpfcheck and by the
 // running kernel's verifier.
 //   bpfcheck-differential [--count N] [--seed S] [--only INDEX] [--verbose]
+//                         [--loops unroll|summarize|auto]
 // (--only judges just the program of that index, to reproduce one; --verbose prints every
 // program with the kernel's whole log and bpfcheck's abstract state before each instruction,
-// which for a rejected program covers only what bpfcheck explored before it stopped.)
+// which for a rejected program covers only what bpfcheck explored before it stopped; --loops
+// sets VerifyOptions::loops, auto by default.)
 // Each disagreement is printed with the program: bpfcheck accepting what the kernel rejects
 // is a possible false acceptance (the worst bug), bpfcheck rejecting what the kernel accepts
-// a precision gap. The summary reads "N programs: A agree (X accepted, Y rejected),
-// F bpfcheck accepts what the kernel rejects, P bpfcheck rejects what the kernel accepts",
-// followed by the rules behind each kind of verdict. Exit status: 1 when F > 0 (or the
-// generator wrote a malformed program), 0 otherwise, 77 (ctest: skipped) where bpf() is
-// not permitted, 2 for bad usage.
+// a precision gap. Two kinds of verdict are not disagreements:
+// - a summary refusal: with --loops summarize, bpfcheck rejecting what the kernel accepts
+//   (summaries may lose precision, never safety);
+// - proven beyond the kernel's budget: the kernel gives up on the program's size ("BPF
+//   program is too large", or "The sequence of N jumps is too complex"), and bpfcheck accepts
+//   it by proving its loops end: with --loops summarize, or with auto when its result carries
+//   the warning that the loops were summarised. (With unroll, and with auto without that
+//   warning, such an acceptance stays a false acceptance, as before.)
+// The summary reads "N programs (L with loops): A agree (X accepted, Y rejected), F bpfcheck
+// accepts what the kernel rejects, P bpfcheck rejects what the kernel accepts, R summary
+// refusals, B proven beyond the kernel's budget", followed by the rules behind each kind of
+// verdict. Exit status: 1 when F > 0 (or the generator wrote a malformed program), 0
+// otherwise, 77 (ctest: skipped) where bpf() is not permitted, 2 for bad usage.
 #include "RandomPrograms.h"
 
 #include "../oracle/KernelOracle.h"
@@ -43,7 +53,19 @@ struct Options {
   std::uint64_t seed = 1;
   std::optional<std::uint64_t> only;
   bool verbose = false;
+  absint::LoopMode loops = absint::LoopMode::Auto;
 };
+
+const char *nameOf(absint::LoopMode mode) {
+  switch (mode) {
+  case absint::LoopMode::Unroll:
+    return "unroll";
+  case absint::LoopMode::Summarize:
+    return "summarize";
+  default:
+    return "auto";
+  }
+}
 
 std::optional<std::uint64_t> parseNumber(const char *text) {
   char *end = nullptr;
@@ -69,6 +91,16 @@ std::optional<Options> parseOptions(int argc, char **argv) {
       if (!seed)
         return std::nullopt;
       options.seed = *seed;
+    } else if (std::strcmp(argv[i], "--loops") == 0 && hasValue) {
+      const std::string mode = argv[++i];
+      if (mode == "unroll")
+        options.loops = absint::LoopMode::Unroll;
+      else if (mode == "summarize")
+        options.loops = absint::LoopMode::Summarize;
+      else if (mode == "auto")
+        options.loops = absint::LoopMode::Auto;
+      else
+        return std::nullopt;
     } else if (std::strcmp(argv[i], "--only") == 0 && hasValue) {
       options.only = parseNumber(argv[++i]);
       if (!options.only)
@@ -156,9 +188,10 @@ std::vector<std::string> linesOf(const std::string &text) {
   return lines;
 }
 
+/// Statistics, and the states the kernel prints after "infinite loop detected at insn N".
 bool isStatisticsLine(const std::string &line) {
-  for (const char *prefix :
-       {"processed ", "verification time", "stack depth", "max_states", "mark_read", "peak_states"})
+  for (const char *prefix : {"processed ", "verification time", "stack depth", "max_states",
+                             "mark_read", "peak_states", "cur state:", "old state:"})
     if (line.rfind(prefix, 0) == 0)
       return true;
   return false;
@@ -171,6 +204,25 @@ std::string kernelReason(const std::string &log) {
     if (!isStatisticsLine(*line))
       return *line;
   return "(empty log)";
+}
+
+/// Whether the kernel gave up on the program's size rather than finding it unsafe: its
+/// instruction budget (BPF_COMPLEXITY_LIMIT_INSNS) or its pending-branch budget
+/// (BPF_COMPLEXITY_LIMIT_JMP_SEQ).
+bool isBudgetReason(const std::string &reason) {
+  return reason.rfind("BPF program is too large", 0) == 0 ||
+         (reason.rfind("The sequence of ", 0) == 0 &&
+          reason.find(" jumps is too complex") != std::string::npos);
+}
+
+/// Whether bpfcheck accepted only by summarising loops that walking ran out of budget on
+/// (auto mode's warning).
+bool acceptedBySummary(const absint::VerifyResult &result) {
+  for (const absint::Diagnostic &diagnostic : result.diagnostics)
+    if (diagnostic.severity == absint::Severity::Warning &&
+        diagnostic.message.find("summarising its loops") != std::string::npos)
+      return true;
+  return false;
 }
 
 std::string logTail(const std::string &log, std::size_t count = LogTailLines) {
@@ -231,9 +283,12 @@ std::string explain(const absint::VerifyResult &result) {
 }
 
 struct Tally {
-  std::uint64_t programs = 0, agreedAccept = 0, agreedReject = 0;
+  std::uint64_t programs = 0, withLoops = 0, agreedAccept = 0, agreedReject = 0;
   std::uint64_t falseAcceptances = 0, precisionGaps = 0, unjudged = 0, malformed = 0;
+  std::uint64_t summaryRefusals = 0, provenBeyondBudget = 0;
+  absint::LoopMode mode = absint::LoopMode::Auto;
   std::map<std::string, unsigned> gapRules;             ///< bpfcheck's rule, per precision gap
+  std::map<std::string, unsigned> refusalRules;         ///< bpfcheck's rule, per summary refusal
   std::map<std::string, unsigned> falseAcceptReasons;   ///< the kernel's reason, per acceptance
   std::map<std::string, unsigned> agreedRejectionRules; ///< "rule <- kernel reason"
 
@@ -252,20 +307,26 @@ struct Tally {
   }
 
   int finish() const {
-    std::printf("%llu programs: %llu agree (%llu accepted, %llu rejected), %llu bpfcheck accepts "
-                "what the kernel rejects, %llu bpfcheck rejects what the kernel accepts",
-                static_cast<unsigned long long>(programs),
+    std::printf("--loops %s: %llu programs (%llu with loops): %llu agree (%llu accepted, %llu "
+                "rejected), %llu bpfcheck accepts what the kernel rejects, %llu bpfcheck rejects "
+                "what the kernel accepts, %llu summary refusals, %llu proven beyond the kernel's "
+                "budget",
+                nameOf(mode), static_cast<unsigned long long>(programs),
+                static_cast<unsigned long long>(withLoops),
                 static_cast<unsigned long long>(agreedAccept + agreedReject),
                 static_cast<unsigned long long>(agreedAccept),
                 static_cast<unsigned long long>(agreedReject),
                 static_cast<unsigned long long>(falseAcceptances),
-                static_cast<unsigned long long>(precisionGaps));
+                static_cast<unsigned long long>(precisionGaps),
+                static_cast<unsigned long long>(summaryRefusals),
+                static_cast<unsigned long long>(provenBeyondBudget));
     if (unjudged != 0)
       std::printf(", %llu not judged by the kernel", static_cast<unsigned long long>(unjudged));
     if (malformed != 0)
       std::printf(", %llu malformed (a generator bug)", static_cast<unsigned long long>(malformed));
     std::printf("\n");
     printHistogram("bpfcheck rules where bpfcheck rejects what the kernel accepts:", gapRules);
+    printHistogram("bpfcheck rules of the summary refusals:", refusalRules);
     printHistogram("kernel reasons where bpfcheck accepts what the kernel rejects:",
                    falseAcceptReasons);
     printHistogram("agreed rejections (bpfcheck rule <- kernel reason):", agreedRejectionRules);
@@ -276,6 +337,8 @@ struct Tally {
 void judge(const differential::GeneratedProgram &generated, std::uint64_t index,
            const Options &options, Tally &tally) {
   ++tally.programs;
+  if (generated.loops != 0)
+    ++tally.withLoops;
   auto object = buildObject(generated, index);
   if (!object) {
     ++tally.malformed;
@@ -293,25 +356,42 @@ void judge(const differential::GeneratedProgram &generated, std::uint64_t index,
   }
   absint::VerifyOptions verifyOptions;
   verifyOptions.recordInvariants = options.verbose;
+  verifyOptions.loops = options.loops;
   const absint::VerifyResult ours = driver::verifyObject(*object, verifyOptions).front().result;
   const bool weAccept = ours.verdict == absint::Verdict::Accept;
   const bool kernelAccepts = kernel.verdict == oracle::KernelVerdict::Accepted;
   const std::string reason = kernelAccepts ? std::string() : kernelReason(kernel.log);
-  if (weAccept && !kernelAccepts) {
+  const bool summaryMode = options.loops == absint::LoopMode::Summarize;
+  const bool provenEnd =
+      summaryMode || (options.loops == absint::LoopMode::Auto && acceptedBySummary(ours));
+  if (weAccept && !kernelAccepts && isBudgetReason(reason) && provenEnd) {
+    ++tally.provenBeyondBudget;
+    if (options.verbose)
+      std::printf("beyond   %s: the kernel gives up (%s), bpfcheck proves the loops end\n%s",
+                  program.name.c_str(), reason.c_str(),
+                  describe(generated, program, ours.invariants).c_str());
+  } else if (!weAccept && kernelAccepts && summaryMode) {
+    ++tally.summaryRefusals;
+    ++tally.refusalRules[ruleOf(ours)];
+    if (options.verbose)
+      std::printf("refusal  %s: the kernel accepts, the summary says %s: %s\n%s",
+                  program.name.c_str(), std::string(absint::nameOf(ours.verdict)).c_str(),
+                  explain(ours).c_str(), describe(generated, program, ours.invariants).c_str());
+  } else if (weAccept && !kernelAccepts) {
     ++tally.falseAcceptances;
     ++tally.falseAcceptReasons[withoutNumbers(reason)];
-    std::printf("FALSE ACCEPTANCE %s (--seed %llu --only %llu): bpfcheck accepts, the kernel "
-                "rejects: %s\n%s  kernel log (tail):\n%s",
+    std::printf("FALSE ACCEPTANCE %s (--seed %llu --only %llu --loops %s): bpfcheck accepts, the "
+                "kernel rejects: %s\n%s  kernel log (tail):\n%s",
                 program.name.c_str(), static_cast<unsigned long long>(options.seed),
-                static_cast<unsigned long long>(index), reason.c_str(),
+                static_cast<unsigned long long>(index), nameOf(options.loops), reason.c_str(),
                 describe(generated, program, ours.invariants).c_str(), logTail(kernel.log).c_str());
   } else if (!weAccept && kernelAccepts) {
     ++tally.precisionGaps;
     ++tally.gapRules[ruleOf(ours)];
-    std::printf("PRECISION GAP %s (--seed %llu --only %llu): the kernel accepts, bpfcheck says "
-                "%s: %s\n%s",
+    std::printf("PRECISION GAP %s (--seed %llu --only %llu --loops %s): the kernel accepts, "
+                "bpfcheck says %s: %s\n%s",
                 program.name.c_str(), static_cast<unsigned long long>(options.seed),
-                static_cast<unsigned long long>(index),
+                static_cast<unsigned long long>(index), nameOf(options.loops),
                 std::string(absint::nameOf(ours.verdict)).c_str(), explain(ours).c_str(),
                 describe(generated, program, ours.invariants).c_str());
   } else if (weAccept) {
@@ -336,8 +416,8 @@ void judge(const differential::GeneratedProgram &generated, std::uint64_t index,
 int main(int argc, char **argv) {
   const auto options = parseOptions(argc, argv);
   if (!options) {
-    std::fprintf(
-        stderr, "usage: bpfcheck-differential [--count N] [--seed S] [--only INDEX] [--verbose]\n");
+    std::fprintf(stderr, "usage: bpfcheck-differential [--count N] [--seed S] [--only INDEX] "
+                         "[--verbose] [--loops unroll|summarize|auto]\n");
     return 2;
   }
   std::string why;
@@ -347,6 +427,7 @@ int main(int argc, char **argv) {
   }
   const differential::RandomProgramGenerator generator(options->seed);
   Tally tally;
+  tally.mode = options->loops;
   const std::uint64_t first = options->only.value_or(0);
   const std::uint64_t end = options->only ? first + 1 : options->count;
   for (std::uint64_t index = first; index < end; ++index) {

@@ -141,7 +141,7 @@ std::optional<std::uint8_t>
 ProgramBuilder::registerWith(Role role, std::initializer_list<std::uint8_t> excluded) {
   std::vector<std::uint8_t> candidates;
   for (std::uint8_t reg = 0; reg < enc::RegisterCount; ++reg)
-    if (facts.roles[reg] == role && !isExcluded(reg, excluded))
+    if (facts.roles[reg] == role && !reserved[reg] && !isExcluded(reg, excluded))
       candidates.push_back(reg);
   if (candidates.empty())
     return std::nullopt;
@@ -157,7 +157,7 @@ ProgramBuilder::preciseScalar(std::initializer_list<std::uint8_t> excluded, bool
   std::vector<std::uint8_t> candidates;
   for (std::uint8_t reg = 0; reg < enc::RegisterCount; ++reg)
     if (facts.roles[reg] == Role::Scalar && !facts.imprecise[reg] && (!plain || facts.plain[reg]) &&
-        !isExcluded(reg, excluded))
+        !reserved[reg] && !isExcluded(reg, excluded))
       candidates.push_back(reg);
   if (candidates.empty())
     return std::nullopt;
@@ -182,7 +182,7 @@ std::uint8_t ProgramBuilder::destination(std::initializer_list<std::uint8_t> exc
       return *reg;
   std::vector<std::uint8_t> candidates;
   for (std::uint8_t reg : WorkRegisters)
-    if (!isExcluded(reg, excluded))
+    if (!reserved[reg] && !isExcluded(reg, excluded))
       candidates.push_back(reg);
   return candidates[below(candidates.size())];
 }

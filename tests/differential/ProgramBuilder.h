@@ -63,6 +63,7 @@ struct Facts {
   std::array<std::optional<Spill>, StackBytes / 8> spills;
   /// 8-byte slots that may hold a spilled pointer (or what is left of one).
   std::bitset<StackBytes / 8> pointerSlots;
+  friend bool operator==(const Facts &, const Facts &) = default;
 };
 
 /// What is known where two paths meet: what holds on both.
@@ -101,6 +102,8 @@ protected:
   GeneratedProgram &program;
   Facts facts;
   std::vector<Label> labels;
+  /// Registers a loop keeps (its counter, its bound): fragments neither read nor write them.
+  std::bitset<enc::RegisterCount> reserved;
 
   // Randomness (engine() % n rather than a distribution: the same on every standard library).
   std::uint64_t below(std::uint64_t n) { return engine() % n; }

@@ -1,11 +1,13 @@
 // What the random programs are made of: a prologue (the context saved in r6, perhaps a
 // random number, a map lookup whose result goes to r9 with usually a null check, scalars),
 // fragments chosen by weight until the program has its length (arithmetic, forward skips,
-// stack traffic, pointer spills, context, map value and packet accesses), and an epilogue
-// `r0 = <a valid return value>; exit`. Every risky choice is noted in the program. The
-// bookkeeping (what each register and stack slot holds where) is ProgramBuilder's.
+// stack traffic, pointer spills, context, map value and packet accesses, loops whose bodies
+// are such fragments: LoopFragment.h), and an epilogue `r0 = <a valid return value>; exit`. Every
+// risky choice is noted in the program. The bookkeeping (what each register and stack slot holds
+// where) is ProgramBuilder's.
 #include "RandomPrograms.h"
 
+#include "LoopFragment.h"
 #include "ProgramBuilder.h"
 
 #include <cstdint>
@@ -64,11 +66,11 @@ constexpr std::uint8_t Conditions[] = {enc::JmpJeq, enc::JmpJgt,  enc::JmpJge,  
                                        enc::JmpJne, enc::JmpJsgt, enc::JmpJsge, enc::JmpJlt,
                                        enc::JmpJle, enc::JmpJslt, enc::JmpJsle};
 
-class ProgramWriter : ProgramBuilder {
+class ProgramWriter : LoopWriter {
 public:
   ProgramWriter(std::mt19937_64 &randomEngine, GeneratedProgram &generated,
                 std::size_t targetLength)
-      : ProgramBuilder(randomEngine, generated), length(targetLength) {}
+      : LoopWriter(randomEngine, generated), length(targetLength) {}
 
   void write() {
     epilogue = newLabel();
@@ -227,7 +229,8 @@ private:
     Context,
     NullCheck,
     MapValue,
-    Packet
+    Packet,
+    Loop
   };
 
   /// One fragment, chosen by weight among those that fit in `budget` slots.
@@ -250,6 +253,7 @@ private:
         {Fragment::NullCheck, 6, 3, registerWith(Role::ValueOrNull).has_value()},
         {Fragment::MapValue, 16, 7, hasValue},
         {Fragment::Packet, 16, 11, program.type == ProgramType::Xdp},
+        {Fragment::Loop, 16, MinLoopSlots, canWriteLoop()},
     };
     unsigned total = 0;
     for (const Choice &choice : choices)
@@ -285,7 +289,31 @@ private:
       return writeMapValueAccess();
     case Fragment::Packet:
       return writePacketAccess();
+    case Fragment::Loop:
+      return writeLoop(budget);
     }
+  }
+
+  /// A loop's body: fragments whose forward skips land before its end.
+  void writeBody(std::size_t budget) override {
+    auto outer = std::move(skips);
+    skips.clear();
+    const std::size_t start = program.slots.size();
+    for (std::size_t fragment = 0;; ++fragment) {
+      bindSkipsTo(fragment);
+      const std::size_t used = program.slots.size() - start;
+      if (used >= budget)
+        break;
+      writeFragment(budget - used, fragment);
+    }
+    for (const auto &[label, fragment] : skips)
+      bind(label);
+    skips = std::move(outer);
+  }
+
+  void writeContextLoad(std::uint8_t dst) override {
+    const ContextAccess field = readableContextField();
+    emit(load(field.size, dst, ContextRegister, field.offset));
   }
 
   void writeAlu(std::size_t budget) {

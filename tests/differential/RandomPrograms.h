@@ -2,7 +2,8 @@
 // verifier: socket filters, XDP and kprobe programs that mix 64- and 32-bit arithmetic,
 // forward branches, stack traffic, a map lookup with (usually) a null check and accesses to
 // the value, packet reads guarded (or not, or off by one) by data_end, and context loads at
-// valid and invalid offsets. Every program decodes and links; about half are safe.
+// valid and invalid offsets, and loops (LoopFragment.h) whose counter indexes the stack and
+// the map value. Every program decodes and links; about half are safe.
 #pragma once
 
 #include "bpfcheck/ir/Encoding.h"
@@ -32,6 +33,7 @@ struct GeneratedProgram {
   /// The risky choices the generator made ("map value read without a null check",
   /// "packet read off by one"), for triaging a disagreement.
   std::vector<std::string> choices;
+  unsigned loops = 0; ///< loops written (LoopFragment.h), each with a back edge
 };
 
 /// Programs drawn from a std::mt19937_64: the same seed and index give the same program.
