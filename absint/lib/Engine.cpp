@@ -22,6 +22,25 @@ std::string_view nameOf(Verdict verdict) {
   return "";
 }
 
+std::string_view nameOf(LoopMode mode) {
+  switch (mode) {
+  case LoopMode::Unroll:
+    return "unroll";
+  case LoopMode::Summarize:
+    return "summarize";
+  case LoopMode::Auto:
+    return "auto";
+  }
+  return "";
+}
+
+std::optional<LoopMode> loopModeNamed(std::string_view name) {
+  for (LoopMode mode : {LoopMode::Auto, LoopMode::Unroll, LoopMode::Summarize})
+    if (nameOf(mode) == name)
+      return mode;
+  return std::nullopt;
+}
+
 namespace detail {
 namespace {
 
@@ -41,11 +60,12 @@ bool isCalled(const ProgramCode &code, std::uint32_t entry) {
 
 namespace {
 
-/// One analysis of the program (and its global functions) with loops treated as `loops`.
-VerifyResult verifyWith(const ProgramInput &input, const VerifyOptions &options, LoopMode loops) {
+/// One analysis of the program (and its global functions) with loops treated as `plan`
+/// says.
+VerifyResult verifyWith(const ProgramInput &input, const VerifyOptions &options,
+                        const detail::ExplorationPlan &plan) {
   VerifyResult result;
   result.stats.instructions = input.code->slotCount();
-  const detail::ExplorationPlan plan(*input.code, loops);
   detail::Analysis analysis(input, options);
   // The program, then the global functions, each on its own from its prototype (when
   // called); summarised loops are then proven to end.
@@ -77,9 +97,10 @@ VerifyResult verifyWith(const ProgramInput &input, const VerifyOptions &options,
   return result;
 }
 
-/// Whether summarising would treat some loop differently from unrolling it.
-bool hasLoopsToSummarize(const ProgramCode &code) {
-  return !detail::ExplorationPlan(code, LoopMode::Summarize).summarizedLoops.empty();
+std::uint64_t microsecondsSince(std::chrono::steady_clock::time_point start) {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                        std::chrono::steady_clock::now() - start)
+                                        .count());
 }
 
 } // namespace
@@ -99,12 +120,16 @@ VerifyResult verify(const ProgramInput &input, const VerifyOptions &options) {
     return result;
   }
   const LoopMode first = options.loops == LoopMode::Auto ? LoopMode::Unroll : options.loops;
-  result = verifyWith(input, options, first);
-  if (options.loops == LoopMode::Auto && result.verdict == Verdict::TooComplex &&
-      hasLoopsToSummarize(*input.code)) {
-    // Unrolling ran out of budget, as the kernel's walk of every iteration would: try
-    // summarising the loops instead.
-    VerifyResult summarized = verifyWith(input, options, LoopMode::Summarize);
+  result = verifyWith(input, options, detail::ExplorationPlan(*input.code, first));
+  if (options.loops != LoopMode::Auto || result.verdict != Verdict::TooComplex) {
+    result.stats.timeMicroseconds = microsecondsSince(start);
+    return result;
+  }
+  // Unrolling ran out of budget, as the kernel's walk of every iteration would: try
+  // summarising the loops instead, when that would treat some loop differently.
+  const detail::ExplorationPlan summaryPlan(*input.code, LoopMode::Summarize);
+  if (!summaryPlan.summarizedLoops.empty()) {
+    VerifyResult summarized = verifyWith(input, options, summaryPlan);
     summarized.stats.instructionsProcessed += result.stats.instructionsProcessed;
     if (summarized.verdict == Verdict::Accept) {
       Diagnostic warning = result.diagnostics.back();
@@ -121,10 +146,7 @@ VerifyResult verify(const ProgramInput &input, const VerifyOptions &options) {
           "; summarising the loops did not help: " + summarized.diagnostics.back().message;
     }
   }
-  result.stats.timeMicroseconds =
-      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                     std::chrono::steady_clock::now() - start)
-                                     .count());
+  result.stats.timeMicroseconds = microsecondsSince(start);
   return result;
 }
 

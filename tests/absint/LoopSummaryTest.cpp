@@ -32,6 +32,15 @@ const std::string countTo100000 = "r1 = 0\n"
                                   "r0 = 0\n"
                                   "exit\n";
 
+/// A loop whose counter r6 starts at `start` and, as a random number says on each
+/// iteration, moves by `step` or by `otherStep`, until it reaches 200000.
+std::string randomSteps(std::string_view start, std::string_view step, std::string_view otherStep) {
+  return "r6 = " + std::string(start) +
+         "\nloop:\ncall 7\nif r0 > 7 goto other\nr6 += " + std::string(step) +
+         "\ngoto next\nother:\nr6 += " + std::string(otherStep) +
+         "\nnext:\nif r6 < 200000 goto loop\nr0 = 0\nexit\n";
+}
+
 } // namespace
 
 TEST_CASE("loops: a long counted loop is summarised, and proven to end") {
@@ -69,18 +78,7 @@ TEST_CASE("loops: steps down, steps of several sizes, and bounds from the data")
       verifyLoops("r1 = 100000\nloop:\nr1 += -3\nif r1 s> 0 goto loop\nr0 = 0\nexit\n").verdict() ==
       Verdict::Accept);
   // +1 or +2, as a random number says on each iteration: always up.
-  const auto upByOneOrTwo = verifyLoops("r6 = 0\n"
-                                        "loop:\n"
-                                        "call 7\n"
-                                        "if r0 > 7 goto two\n"
-                                        "r6 += 1\n"
-                                        "goto next\n"
-                                        "two:\n"
-                                        "r6 += 2\n"
-                                        "next:\n"
-                                        "if r6 < 200000 goto loop\n"
-                                        "r0 = 0\n"
-                                        "exit\n");
+  const auto upByOneOrTwo = verifyLoops(randomSteps("0", "1", "2"));
   INFO(upByOneOrTwo.message());
   CHECK(upByOneOrTwo.verdict() == Verdict::Accept);
   // A bound read at run time, itself bounded.
@@ -150,18 +148,7 @@ TEST_CASE("loops: steps down, steps of several sizes, and bounds from the data")
 
 TEST_CASE("loops: a loop without a proven bound is refused, naming what was not bounded") {
   // Up or down at random: nothing ranks the iterations (a random walk may go on forever).
-  const auto wandering = verifyLoops("r6 = 100\n"
-                                     "loop:\n"
-                                     "call 7\n"
-                                     "if r0 > 7 goto down\n"
-                                     "r6 += 1\n"
-                                     "goto next\n"
-                                     "down:\n"
-                                     "r6 += -1\n"
-                                     "next:\n"
-                                     "if r6 < 200000 goto loop\n"
-                                     "r0 = 0\n"
-                                     "exit\n");
+  const auto wandering = verifyLoops(randomSteps("100", "1", "-1"));
   INFO(wandering.message());
   CHECK(wandering.rule() == Rule::UnboundedLoop);
   CHECK(mentions(wandering, "no register or stack slot moves by a constant step"));

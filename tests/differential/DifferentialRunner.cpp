@@ -56,17 +56,6 @@ struct Options {
   absint::LoopMode loops = absint::LoopMode::Auto;
 };
 
-const char *nameOf(absint::LoopMode mode) {
-  switch (mode) {
-  case absint::LoopMode::Unroll:
-    return "unroll";
-  case absint::LoopMode::Summarize:
-    return "summarize";
-  default:
-    return "auto";
-  }
-}
-
 std::optional<std::uint64_t> parseNumber(const char *text) {
   char *end = nullptr;
   const unsigned long long value = std::strtoull(text, &end, 0);
@@ -92,15 +81,10 @@ std::optional<Options> parseOptions(int argc, char **argv) {
         return std::nullopt;
       options.seed = *seed;
     } else if (std::strcmp(argv[i], "--loops") == 0 && hasValue) {
-      const std::string mode = argv[++i];
-      if (mode == "unroll")
-        options.loops = absint::LoopMode::Unroll;
-      else if (mode == "summarize")
-        options.loops = absint::LoopMode::Summarize;
-      else if (mode == "auto")
-        options.loops = absint::LoopMode::Auto;
-      else
+      const auto loops = absint::loopModeNamed(argv[++i]);
+      if (!loops)
         return std::nullopt;
+      options.loops = *loops;
     } else if (std::strcmp(argv[i], "--only") == 0 && hasValue) {
       options.only = parseNumber(argv[++i]);
       if (!options.only)
@@ -215,14 +199,10 @@ bool isBudgetReason(const std::string &reason) {
           reason.find(" jumps is too complex") != std::string::npos);
 }
 
-/// Whether bpfcheck accepted only by summarising loops that walking ran out of budget on
-/// (auto mode's warning).
+/// Whether bpfcheck accepted by summarising loops (in auto mode: only after walking them
+/// ran out of budget), which the kernel does not do.
 bool acceptedBySummary(const absint::VerifyResult &result) {
-  for (const absint::Diagnostic &diagnostic : result.diagnostics)
-    if (diagnostic.severity == absint::Severity::Warning &&
-        diagnostic.message.find("summarising its loops") != std::string::npos)
-      return true;
-  return false;
+  return result.verdict == absint::Verdict::Accept && result.stats.loopsSummarized > 0;
 }
 
 std::string logTail(const std::string &log, std::size_t count = LogTailLines) {
@@ -311,7 +291,7 @@ struct Tally {
                 "rejected), %llu bpfcheck accepts what the kernel rejects, %llu bpfcheck rejects "
                 "what the kernel accepts, %llu summary refusals, %llu proven beyond the kernel's "
                 "budget",
-                nameOf(mode), static_cast<unsigned long long>(programs),
+                std::string(nameOf(mode)).c_str(), static_cast<unsigned long long>(programs),
                 static_cast<unsigned long long>(withLoops),
                 static_cast<unsigned long long>(agreedAccept + agreedReject),
                 static_cast<unsigned long long>(agreedAccept),
@@ -383,15 +363,16 @@ void judge(const differential::GeneratedProgram &generated, std::uint64_t index,
     std::printf("FALSE ACCEPTANCE %s (--seed %llu --only %llu --loops %s): bpfcheck accepts, the "
                 "kernel rejects: %s\n%s  kernel log (tail):\n%s",
                 program.name.c_str(), static_cast<unsigned long long>(options.seed),
-                static_cast<unsigned long long>(index), nameOf(options.loops), reason.c_str(),
-                describe(generated, program, ours.invariants).c_str(), logTail(kernel.log).c_str());
+                static_cast<unsigned long long>(index), std::string(nameOf(options.loops)).c_str(),
+                reason.c_str(), describe(generated, program, ours.invariants).c_str(),
+                logTail(kernel.log).c_str());
   } else if (!weAccept && kernelAccepts) {
     ++tally.precisionGaps;
     ++tally.gapRules[ruleOf(ours)];
     std::printf("PRECISION GAP %s (--seed %llu --only %llu --loops %s): the kernel accepts, "
                 "bpfcheck says %s: %s\n%s",
                 program.name.c_str(), static_cast<unsigned long long>(options.seed),
-                static_cast<unsigned long long>(index), nameOf(options.loops),
+                static_cast<unsigned long long>(index), std::string(nameOf(options.loops)).c_str(),
                 std::string(absint::nameOf(ours.verdict)).c_str(), explain(ours).c_str(),
                 describe(generated, program, ours.invariants).c_str());
   } else if (weAccept) {

@@ -86,17 +86,13 @@ int main(int argc, char **argv) {
     else if (std::strcmp(argv[i], "--kernel") == 0)
       askKernel = true;
     else if (std::strcmp(argv[i], "--loops") == 0 && i + 1 < argc) {
-      const std::string mode = argv[++i];
-      if (mode == "auto")
-        options.loops = absint::LoopMode::Auto;
-      else if (mode == "unroll")
-        options.loops = absint::LoopMode::Unroll;
-      else if (mode == "summarize")
-        options.loops = absint::LoopMode::Summarize;
-      else {
-        std::fprintf(stderr, "bpfcheck-selftest-verdicts: unknown --loops '%s'\n", mode.c_str());
+      const char *mode = argv[++i];
+      const auto loops = absint::loopModeNamed(mode);
+      if (!loops) {
+        std::fprintf(stderr, "bpfcheck-selftest-verdicts: unknown --loops '%s'\n", mode);
         return 2;
       }
+      options.loops = *loops;
     } else {
       std::fprintf(stderr, "bpfcheck-selftest-verdicts: unknown argument '%s'\n", argv[i]);
       return 2;

@@ -182,12 +182,8 @@ int main(int argc, char **argv) {
     else
       return usageError("unknown --format '" + Format + "' (supported: text, table, json, sarif)");
     options.unprivileged = Unprivileged;
-    if (Loops == "auto")
-      options.loops = absint::LoopMode::Auto;
-    else if (Loops == "unroll")
-      options.loops = absint::LoopMode::Unroll;
-    else if (Loops == "summarize")
-      options.loops = absint::LoopMode::Summarize;
+    if (const auto loops = absint::loopModeNamed(Loops))
+      options.loops = *loops;
     else
       return usageError("unknown --loops '" + Loops + "' (supported: auto, unroll, summarize)");
     options.invariants = Invariants;

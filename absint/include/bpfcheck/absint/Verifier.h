@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bpfcheck::absint {
@@ -90,6 +91,9 @@ enum class LoopMode : std::uint8_t {
   Summarize, ///< widened at their heads; each must be proven to end (a ranking variable)
   Auto,      ///< unrolled; summarised when unrolling runs out of budget
 };
+std::string_view nameOf(LoopMode mode); ///< "unroll", "summarize", "auto"
+/// The mode `nameOf` names `name`; none for any other text.
+std::optional<LoopMode> loopModeNamed(std::string_view name);
 
 /// Iterations a summarised loop may run per entry: the kernel's bound on bpf_loop
 /// (BPF_MAX_LOOPS), the most iterations it lets one call of a program go round.
