@@ -147,6 +147,9 @@ bool includes(const AbstractState &covering, const AbstractState &candidate,
     if (o.function != i.function || o.returnTo != i.returnTo || o.callsite != i.callsite ||
         o.isCallback != i.isCallback)
       return false;
+    // Fewer calls so far leave room for as many more: the covering state may have had fewer.
+    if (o.callbackCalls > i.callbackCalls)
+      return false;
     const bool innermost = f + 1 == covering.frames.size();
     for (unsigned r = 0; r < registerCount; ++r) {
       if (innermost && (liveInInnermostFrame & (1u << r)) == 0)
@@ -211,6 +214,7 @@ std::uint64_t stateHash(const AbstractState &state) {
   for (const Frame &frame : state.frames) {
     hasher.add(frame.function ^ (std::uint64_t(frame.returnTo) << 32));
     hasher.add(frame.callsite ^ (std::uint64_t(frame.isCallback) << 32));
+    hasher.add(frame.callbackCalls);
     for (const RegisterValue &value : frame.registers)
       hasher.add(value);
     // Trailing unwritten slots do not change the state.

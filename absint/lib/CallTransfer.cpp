@@ -272,6 +272,7 @@ StepOutcome Analysis::executeExit(AbstractState state, std::uint32_t index) {
     }
     // The helper may call the callback again: continue at the call.
     ++state.callbackIterations;
+    ++state.current().callbackCalls;
     outcome.successors.push_back({std::move(state), callee.returnTo});
     return outcome;
   }

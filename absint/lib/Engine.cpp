@@ -97,6 +97,43 @@ VerifyResult verifyWith(const ProgramInput &input, const VerifyOptions &options,
   return result;
 }
 
+/// The analysis with loops as `options.loops` says; loops that may_goto or a callback
+/// helper bounds are widened after many iterations when `widenBoundedLoops`.
+VerifyResult verifyLoops(const ProgramInput &input, const VerifyOptions &options,
+                         bool widenBoundedLoops) {
+  const LoopMode first = options.loops == LoopMode::Auto ? LoopMode::Unroll : options.loops;
+  detail::ExplorationPlan plan(*input.code, first);
+  plan.widenBoundedLoops = widenBoundedLoops;
+  VerifyResult result = verifyWith(input, options, plan);
+  if (options.loops != LoopMode::Auto || result.verdict != Verdict::TooComplex)
+    return result;
+  // Unrolling ran out of budget, as the kernel's walk of every iteration would: try
+  // summarising the loops instead, when that would treat some loop differently.
+  detail::ExplorationPlan summaryPlan(*input.code, LoopMode::Summarize);
+  summaryPlan.widenBoundedLoops = widenBoundedLoops;
+  if (summaryPlan.summarizedLoops.empty())
+    return result;
+  VerifyResult summarized = verifyWith(input, options, summaryPlan);
+  summarized.stats.instructionsProcessed += result.stats.instructionsProcessed;
+  summarized.stats.boundedLoopWidenings += result.stats.boundedLoopWidenings;
+  if (summarized.verdict == Verdict::Accept) {
+    Diagnostic warning = result.diagnostics.back();
+    warning.severity = Severity::Warning;
+    warning.message =
+        "accepted by summarising its loops (" + std::to_string(summarized.stats.loopsSummarized) +
+        " proven to end), but walking every iteration as the kernel does ran out of budget, so "
+        "the kernel will likely reject it: " +
+        warning.message;
+    summarized.diagnostics.push_back(std::move(warning));
+    return summarized;
+  }
+  if (!summarized.diagnostics.empty())
+    result.diagnostics.back().message +=
+        "; summarising the loops did not help: " + summarized.diagnostics.back().message;
+  result.stats.boundedLoopWidenings += summarized.stats.boundedLoopWidenings;
+  return result;
+}
+
 std::uint64_t microsecondsSince(std::chrono::steady_clock::time_point start) {
   return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                         std::chrono::steady_clock::now() - start)
@@ -119,32 +156,14 @@ VerifyResult verify(const ProgramInput &input, const VerifyOptions &options) {
     result.diagnostics.push_back(std::move(diagnostic));
     return result;
   }
-  const LoopMode first = options.loops == LoopMode::Auto ? LoopMode::Unroll : options.loops;
-  result = verifyWith(input, options, detail::ExplorationPlan(*input.code, first));
-  if (options.loops != LoopMode::Auto || result.verdict != Verdict::TooComplex) {
-    result.stats.timeMicroseconds = microsecondsSince(start);
-    return result;
-  }
-  // Unrolling ran out of budget, as the kernel's walk of every iteration would: try
-  // summarising the loops instead, when that would treat some loop differently.
-  const detail::ExplorationPlan summaryPlan(*input.code, LoopMode::Summarize);
-  if (!summaryPlan.summarizedLoops.empty()) {
-    VerifyResult summarized = verifyWith(input, options, summaryPlan);
-    summarized.stats.instructionsProcessed += result.stats.instructionsProcessed;
-    if (summarized.verdict == Verdict::Accept) {
-      Diagnostic warning = result.diagnostics.back();
-      warning.severity = Severity::Warning;
-      warning.message =
-          "accepted by summarising its loops (" + std::to_string(summarized.stats.loopsSummarized) +
-          " proven to end), but walking every iteration as the kernel does ran out of budget, so "
-          "the kernel will likely reject it: " +
-          warning.message;
-      summarized.diagnostics.push_back(std::move(warning));
-      result = std::move(summarized);
-    } else if (!summarized.diagnostics.empty()) {
-      result.diagnostics.back().message +=
-          "; summarising the loops did not help: " + summarized.diagnostics.back().message;
-    }
+  result = verifyLoops(input, options, true);
+  if (result.verdict != Verdict::Accept && result.stats.boundedLoopWidenings > 0) {
+    // Widening a loop that may_goto or a callback helper bounds lost a value the program
+    // needs (the kernel keeps such values precise): walk those loops iteration by iteration.
+    VerifyResult walked = verifyLoops(input, options, false);
+    walked.stats.instructionsProcessed += result.stats.instructionsProcessed;
+    if (walked.verdict != Verdict::TooComplex)
+      result = std::move(walked);
   }
   result.stats.timeMicroseconds = microsecondsSince(start);
   return result;

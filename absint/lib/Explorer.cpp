@@ -223,13 +223,16 @@ bool Explorer::explore(PendingPath path) {
       // A bounded loop (callback or may_goto) still going round: after many iterations,
       // join with the previous one, widening what keeps changing, so that it converges.
       const bool summarized = plan.prunePoints[index] == PrunePoint::Summarized;
-      if ((plan.prunePoints[index] == PrunePoint::Bounded &&
+      const bool bounded = plan.prunePoints[index] == PrunePoint::Bounded;
+      if ((bounded && plan.widenBoundedLoops &&
            inProgressAt[index].size() >= iterationsBeforeWidening) ||
           (summarized && inProgressAt[index].size() >= iterationsBeforeSummary)) {
         const auto previous = lastCheckpointAt.find(index);
         if (previous != lastCheckpointAt.end() && checkpoints[previous->second].openPaths != 0 &&
             widenInto(checkpoints[previous->second].state, state, summarized)) {
           ++stats.joins;
+          if (bounded)
+            ++stats.boundedLoopWidenings;
           if (covered(state, index)) {
             ++stats.prunedPaths;
             pathEnded(parent);

@@ -38,6 +38,9 @@ struct ExplorationPlan {
   std::vector<std::uint64_t> thresholds;
   /// Loops summarised: (function, loop) of ProgramCode, to be proven to end.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> summarizedLoops;
+  /// Whether loops bounded by may_goto or a callback helper are widened after many
+  /// iterations (false: walked iteration by iteration while their states differ).
+  bool widenBoundedLoops = true;
 
 private:
   void markLoops(const ProgramCode &code, LoopMode loops);

@@ -25,6 +25,16 @@ Scalar scalarInSignedRange(std::int64_t minimum, std::int64_t maximum) {
   return scalarReduce(s);
 }
 
+/// Whether the helper has called its callback as often as its arguments allow (bpf_loop:
+/// nr_loops times), so that only its return remains to be explored.
+bool callbackCallsExhausted(const AbstractState &state, const CallbackConvention &convention) {
+  if (convention.callsBoundArg == 0)
+    return false;
+  const RegisterValue &bound = state.reg(convention.callsBoundArg);
+  // The helper truncates nr_loops to 32 bits, which never makes it larger.
+  return bound.isScalar() && state.current().callbackCalls >= bound.scalar.unsigned64.maximum.bits;
+}
+
 } // namespace
 
 RegisterValue Analysis::helperResult(AbstractState &state, const HelperPrototype &helper,
@@ -203,11 +213,12 @@ StepOutcome Analysis::executeHelper(AbstractState state, const Call &call, std::
 
   // A synchronous callback: explored from here, returning to this call (which may call it
   // again) when it exits.
-  if (facts.callback) {
-    const CallbackConvention *convention = findCallbackConvention(helper->id);
-    if (!convention)
-      return fail(Rule::Unsupported,
-                  std::string(helper->name) + " takes a callback bpfcheck has no convention for");
+  const CallbackConvention *convention =
+      facts.callback ? findCallbackConvention(helper->id) : nullptr;
+  if (facts.callback && !convention)
+    return fail(Rule::Unsupported,
+                std::string(helper->name) + " takes a callback bpfcheck has no convention for");
+  if (facts.callback && !callbackCallsExhausted(state, *convention)) {
     if (state.frames.size() >= maximumCallFrames)
       return fail(Rule::InvalidCall, "the call stack is too deep for the callback (at most 8)");
     AbstractState callbackState = state;
@@ -267,6 +278,7 @@ StepOutcome Analysis::executeHelper(AbstractState state, const Call &call, std::
   }
 
   const RegisterValue result = helperResult(state, *helper, facts, index);
+  state.current().callbackCalls = 0;
   for (unsigned r = 1; r <= 5; ++r)
     state.reg(r) = RegisterValue::uninitialized();
   state.reg(0) = result;

@@ -117,6 +117,7 @@ std::optional<AbstractState> join(const AbstractState &a, const AbstractState &b
     for (unsigned reg = 0; reg < registerCount; ++reg)
       joined.frames[f].registers[reg] = join(l.registers[reg], r.registers[reg]);
     joined.frames[f].stack = joinStacks(l.stack, r.stack);
+    joined.frames[f].callbackCalls = std::min(l.callbackCalls, r.callbackCalls);
   }
   joined.callbackIterations = std::min(a.callbackIterations, b.callbackIterations);
   return joined;

@@ -11,8 +11,9 @@ namespace {
 using Kind = CallbackArgKind;
 
 constexpr CallbackConvention conventions[] = {
-    // bpf_loop(nr_loops, callback_fn, callback_ctx, flags): callback(u64 index, void *ctx)
-    {HelperId::Loop, 2, 0, {{{Kind::Scalar}, {Kind::CallerArg, 3}}}, 0, 1},
+    // bpf_loop(nr_loops, callback_fn, callback_ctx, flags): callback(u64 index, void *ctx),
+    // called at most nr_loops times (check_helper_call: callback_depth < umax of R1)
+    {HelperId::Loop, 2, 0, {{{Kind::Scalar}, {Kind::CallerArg, 3}}}, 0, 1, 1},
     // bpf_for_each_map_elem(map, callback_fn, callback_ctx, flags):
     // callback(map, key, value, ctx)
     {HelperId::ForEachMapElem,

@@ -27,6 +27,9 @@ struct Frame {
   std::uint32_t returnTo = 0;
   std::uint32_t callsite = 0; ///< the calling instruction
   bool isCallback = false;
+  /// How many times the callback of the helper this frame is calling has returned so far
+  /// (0 outside such a call): bpf_loop calls it at most nr_loops times.
+  std::uint32_t callbackCalls = 0;
 };
 
 /// A reference the program acquired and must release (a socket, a ring buffer record, ...).

@@ -125,6 +125,8 @@ struct VerifyStats {
   std::uint64_t peakStateBytes = 0;  ///< memory held by kept and pending states
   std::uint32_t maxStackDepth = 0;   ///< the deepest call chain's combined stack
   std::uint32_t loopsSummarized = 0; ///< loops proven to end by a ranking variable
+  /// Iterations of loops bounded by may_goto or a callback helper that were widened.
+  std::uint64_t boundedLoopWidenings = 0;
 };
 
 struct VerifyResult {

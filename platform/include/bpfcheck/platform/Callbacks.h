@@ -35,6 +35,10 @@ struct CallbackConvention {
   std::array<CallbackArg, 5> args;
   std::int64_t returnMinimum; ///< values the callback may return
   std::int64_t returnMaximum;
+  /// The helper argument whose value bounds how many times the callback is called per
+  /// call of the helper (bpf_loop's nr_loops), 0: none. The kernel explores the callback
+  /// at most umax(that argument) times.
+  std::uint8_t callsBoundArg = 0;
 };
 
 /// The convention of a callback-calling helper, or null.
