@@ -5,6 +5,7 @@
 #include "Explorer.h"
 
 #include "bpfcheck/absint/Verifier.h"
+#include "bpfcheck/platform/AttachTargets.h"
 
 #include <chrono>
 
@@ -152,6 +153,16 @@ VerifyResult verify(const ProgramInput &input, const VerifyOptions &options) {
     diagnostic.rule = Rule::MalformedProgram;
     diagnostic.message =
         input.malformed.empty() ? "the program has no instructions" : input.malformed;
+    result.verdict = Verdict::Reject;
+    result.diagnostics.push_back(std::move(diagnostic));
+    return result;
+  }
+  if (input.type == ProgramType::Lsm &&
+      lsmHookKind(input.attachTargetName) == LsmHookKind::Disabled) {
+    Diagnostic diagnostic;
+    diagnostic.rule = Rule::InvalidCall;
+    diagnostic.message = "attach_btf_id points to disabled hook bpf_lsm_" + input.attachTargetName +
+                         ": BPF programs may not attach to this LSM hook";
     result.verdict = Verdict::Reject;
     result.diagnostics.push_back(std::move(diagnostic));
     return result;

@@ -4,6 +4,7 @@
 
 #include "Analysis.h"
 
+#include "bpfcheck/platform/AttachTargets.h"
 #include "bpfcheck/platform/Callbacks.h"
 #include "bpfcheck/platform/HelperAvailability.h"
 #include "bpfcheck/platform/MapTypeRules.h"
@@ -146,6 +147,11 @@ StepOutcome Analysis::executeHelper(AbstractState state, const Call &call, std::
     return fail(Rule::HelperUnavailable, "program of this type cannot use helper " + name + ": " +
                                              std::string(nameOf(input.type)) +
                                              " programs may not call it");
+  if (!helperAllowedAtTarget(helper->id, input.type, input.attach, input.attachTargetName))
+    return fail(Rule::HelperUnavailable,
+                "helper call is not allowed in probe: " + name + " may not be called by a " +
+                    std::string(nameOf(input.type)) + " program attached to '" +
+                    input.attachTargetName + "'");
   if (helper->gplOnly && !input.gplCompatible)
     return fail(Rule::GplOnlyHelper,
                 "cannot call GPL-restricted function from non-GPL compatible program: " +

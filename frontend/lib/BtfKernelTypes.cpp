@@ -2,6 +2,7 @@
 // btf_ctx_access, as far as the verifier needs them).
 
 #include "bpfcheck/frontend/BtfKernelTypes.h"
+#include "bpfcheck/platform/AttachTargets.h"
 
 #include "TargetBtf.h"
 
@@ -243,7 +244,10 @@ BtfKernelTypes::attachTarget(ProgramType type, std::optional<AttachType> attach,
   const int id = btf__find_by_name_kind(types, name.c_str(), kind);
   if (id <= 0)
     return std::nullopt;
-  return describeProto(types, functionProtoOf(types, std::uint32_t(id)), skipFirst);
+  auto info = describeProto(types, functionProtoOf(types, std::uint32_t(id)), skipFirst);
+  if (info && type == ProgramType::Lsm && lsmHookKind(target) == LsmHookKind::ReturnsBoolean)
+    info->returns = TargetReturn::Boolean;
+  return info;
 }
 
 } // namespace bpfcheck

@@ -51,6 +51,7 @@ absint::ProgramInput programInput(const Object &object, const Program &program,
   input.kernelTypes = kernelTypes;
   const bool hasTarget = !program.attachTarget.empty() || program.type == ProgramType::StructOps;
   input.structOpsType = program.structOpsType;
+  input.attachTargetName = program.attachTarget;
   if (kernelTypes && hasTarget)
     input.attachTarget =
         kernelTypes->attachTarget(program.type, program.expectedAttachType, program.attachTarget,

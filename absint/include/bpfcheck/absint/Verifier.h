@@ -67,6 +67,8 @@ struct ProgramInput {
   /// Tracing, LSM, iterator and struct_ops programs: the attach target's arguments and
   /// return type, from the kernel's BTF.
   std::optional<AttachTargetInfo> attachTarget;
+  /// The attach target's name as the section gives it ("file_open", "dentry_open").
+  std::string attachTargetName;
   /// struct_ops programs: the kernel struct whose member the program implements.
   std::string structOpsType;
   /// The kernel's struct layouts, for BTF-typed pointers (null: such accesses are refused).
