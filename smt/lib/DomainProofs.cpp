@@ -302,6 +302,17 @@ std::vector<DomainProof> domainProofs() {
                           absint::scalarContains(absint::scalarTruncate(a, 32), low).e);
                     }});
 
+  proofs.push_back(
+      {"scalar/lsh-by-32-signed", [](z3::context &c) {
+         const Scalar a = freshScalar(c, "a");
+         const auto x = fresh<64>(c, "x");
+         const SymbolicWord<64> shifted{z3::shl(x.e, c.bv_val(32, 64))};
+         return z3::implies(
+             wellFormed(a.bits) && absint::scalarContains(a, x).e,
+             absint::rangeContains(absint::arithmetic::signedShiftLeftByHalf(a.signed32), shifted)
+                 .e);
+       }});
+
   struct NamedCondition {
     Condition condition;
     const char *name;

@@ -128,3 +128,17 @@ TEST_CASE("constants fold and common idioms stay precise (64-bit domain)") {
   CHECK(low.unsigned64.maximum.bits == 0xffffffff);
   CHECK((low.bits.mask.bits >> 32) == 0);
 }
+
+TEST_CASE("x << 32 s>> 32 keeps a sub-register's signed range, negative or not") {
+  // bpf_get_stack's result, in [-4095, 24], sign-extended from 32 bits as clang does.
+  Scalar result = Scalar::unknown(BitWord<64>(0));
+  result.signed64 = {BitWord<64>(std::uint64_t(-4095)), BitWord<64>(24)};
+  result = scalarReduce(result);
+  const Scalar thirtyTwo = Scalar::constant(BitWord<64>(32));
+  const Scalar shifted = scalarAlu(AluOp::Lsh, true, result, thirtyTwo);
+  CHECK(asSigned(shifted.signed64.minimum) == std::int64_t(-4095) * (std::int64_t(1) << 32));
+  CHECK(asSigned(shifted.signed64.maximum) == std::int64_t(24) << 32);
+  const Scalar extended = scalarAlu(AluOp::Arsh, true, shifted, thirtyTwo);
+  CHECK(asSigned(extended.signed64.minimum) == -4095);
+  CHECK(asSigned(extended.signed64.maximum) == 24);
+}

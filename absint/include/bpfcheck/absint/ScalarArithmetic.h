@@ -8,6 +8,7 @@
 #include "bpfcheck/absint/ScalarValue.h"
 
 #include <type_traits>
+#include <utility>
 
 namespace bpfcheck::absint {
 
@@ -128,6 +129,14 @@ template <typename Word> WidthValue<Word> shiftLeftBy(const WidthValue<Word> &a,
           {select(overflows, all.minimum, shiftLeft(a.unsignedRange.minimum, amount)),
            select(overflows, all.maximum, shiftLeft(a.unsignedRange.maximum, amount))},
           SignedRange<Word>::full(zero)};
+}
+/// x << 32 (half the width) is the low half times 2^32: as a signed number, the low half's
+/// signed value times 2^32, whatever its sign.
+template <typename Word32>
+SignedRange<decltype(signExtend(std::declval<Word32>()))>
+signedShiftLeftByHalf(const SignedRange<Word32> &low) {
+  return {shiftLeft(signExtend(low.minimum), Word32::width),
+          shiftLeft(signExtend(low.maximum), Word32::width)};
 }
 template <typename Word> WidthValue<Word> shiftRightBy(const WidthValue<Word> &a, unsigned amount) {
   return {
@@ -307,7 +316,19 @@ ScalarValue<Words> scalarAlu(AluOp op, bool is64, const ScalarValue<Words> &dst,
   const WidthValue<Word32> lower = compute(lowerView(dst), lowerView(src));
   if (!is64)
     return fromLowHalf<Words>(lower);
-  const WidthValue<Word64> upper = compute(upperView(dst), upperView(src));
+  WidthValue<Word64> upper = compute(upperView(dst), upperView(src));
+  if (op == AluOp::Lsh) {
+    // The kernel keeps this sign only for non-negative halves; it is what makes the
+    // compilers' sign extension of a sub-register (`x << 32 s>> 32`) precise.
+    const Word64 zero = upper.bits.value ^ upper.bits.value;
+    const Tnum<Word64> amount =
+        tnumAnd(src.bits, Tnum<Word64>::constant(wordConstant(zero, Word64::width - 1)));
+    const auto byHalf =
+        amount.mask == zero && amount.value == wordConstant(zero, Word64::width / 2);
+    const SignedRange<Word64> exact = arithmetic::signedShiftLeftByHalf(dst.signed32);
+    upper.signedRange = {select(byHalf, exact.minimum, upper.signedRange.minimum),
+                         select(byHalf, exact.maximum, upper.signedRange.maximum)};
+  }
   const bool lowHalfIsExact = op == AluOp::Add || op == AluOp::Sub || op == AluOp::Mul ||
                               op == AluOp::And || op == AluOp::Or || op == AluOp::Xor ||
                               op == AluOp::Neg;
