@@ -97,6 +97,17 @@ AbstractState Analysis::initialState(const GlobalFunctionSignature *entry) {
         reg = RegisterValue::ofPointer(memory);
         break;
       }
+      case GlobalFunctionSignature::ArgumentKind::KernelObject: {
+        PointerValue object;
+        object.region = RegionKind::BtfObject;
+        object.trust = Trust::Trusted;
+        object.btfType = argument.structName;
+        object.maybeNull = !argument.nonNull;
+        if (object.maybeNull)
+          object.id = freshId();
+        reg = RegisterValue::ofPointer(object);
+        break;
+      }
       }
     }
   }

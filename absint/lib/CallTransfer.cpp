@@ -94,6 +94,31 @@ StepOutcome Analysis::callGlobalFunction(AbstractState state,
         return outcome;
       }
       break;
+    case GlobalFunctionSignature::ArgumentKind::KernelObject: {
+      // btf_check_func_arg_match: a plain, trusted or RCU pointer to the struct, at its
+      // start; NULL (or maybe NULL) only where the argument is nullable.
+      const std::string expected = "expected=ptr_, trusted_ptr_, rcu_ptr_: " + which +
+                                   " is a trusted pointer to struct " + argument.structName;
+      if (value.isNull() && !argument.nonNull)
+        break;
+      if (!value.isPointerTo(RegionKind::BtfObject) ||
+          (value.pointer.maybeNull && argument.nonNull))
+        return fail(Rule::InvalidCall,
+                    "R" + std::to_string(r) + " type=" + typeName(value) + " " + expected, {r});
+      if (value.pointer.trust == Trust::Untrusted || value.pointer.btfType != argument.structName)
+        return fail(Rule::InvalidCall,
+                    "R" + std::to_string(r) + " is of type " + typeName(value) +
+                        " but trusted_ptr_" + argument.structName + " is expected: " + which +
+                        " is a trusted pointer to struct " + argument.structName,
+                    {r});
+      if (value.pointer.fixedOffset != 0 || !isConstant(value.pointer.variableOffset) ||
+          value.pointer.variableOffset.bits.value.bits != 0)
+        return fail(Rule::InvalidCall,
+                    "R" + std::to_string(r) + " must point to the start of the " +
+                        argument.structName + ": " + which + " is a trusted pointer to it",
+                    {r});
+      break;
+    }
     case GlobalFunctionSignature::ArgumentKind::Unsupported:
       break;
     }

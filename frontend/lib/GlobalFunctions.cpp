@@ -40,12 +40,16 @@ std::vector<std::string_view> argumentTags(const btf *types, std::uint32_t funct
 GlobalArgument describeArgument(const btf *types, std::uint32_t functionId, unsigned index,
                                 std::uint32_t typeId, std::string_view contextStruct) {
   GlobalArgument argument;
-  bool contextTag = false;
+  bool contextTag = false, trustedTag = false, nullableTag = false;
   for (std::string_view tag : argumentTags(types, functionId, index)) {
     if (tag == "ctx")
       contextTag = true;
     else if (tag == "nonnull")
       argument.nonNull = true;
+    else if (tag == "trusted")
+      trustedTag = true;
+    else if (tag == "nullable")
+      nullableTag = true;
     else {
       argument.kind = GlobalArgumentKind::Unsupported;
       argument.reason = "arg#" + std::to_string(index) + " has the tag arg:" + std::string(tag) +
@@ -73,6 +77,23 @@ GlobalArgument describeArgument(const btf *types, std::uint32_t functionId, unsi
   std::uint32_t pointeeId = type->type;
   const btf_type *pointee = skipModifiers(*types, pointeeId);
   const char *pointeeName = pointee ? btf__name_by_offset(types, pointee->name_off) : nullptr;
+  if (trustedTag || nullableTag) {
+    // btf_prepare_func_args: arg:trusted (optionally arg:nullable) makes a trusted pointer
+    // to the kernel struct of the same name, flavour aside.
+    const std::string which = "arg#" + std::to_string(index);
+    argument.kind = GlobalArgumentKind::Unsupported;
+    if (!trustedTag || argument.nonNull || contextTag)
+      argument.reason = which + " has an invalid combination of tags (arg:nullable goes with "
+                                "arg:trusted, which goes with neither arg:ctx nor arg:nonnull)";
+    else if (!pointee || !btf_is_struct(pointee) || !pointeeName || !*pointeeName)
+      argument.reason = which + " is tagged arg:trusted but does not point to a named struct";
+    else {
+      argument.kind = GlobalArgumentKind::KernelObject;
+      argument.structName = core::essentialName(pointeeName);
+      argument.nonNull = !nullableTag;
+    }
+    return argument;
+  }
   if (contextTag || (pointee && btf_is_struct(pointee) && pointeeName && !contextStruct.empty() &&
                      contextStruct == pointeeName)) {
     argument.kind = GlobalArgumentKind::Context;

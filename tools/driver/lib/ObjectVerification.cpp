@@ -71,11 +71,13 @@ absint::ProgramInput programInput(const Object &object, const Program &program,
     signature.returnsVoid = function.returnsVoid;
     for (const GlobalArgument &argument : function.arguments) {
       using Kind = absint::GlobalFunctionSignature::ArgumentKind;
-      const Kind kind = argument.kind == GlobalArgumentKind::Scalar    ? Kind::Scalar
-                        : argument.kind == GlobalArgumentKind::Context ? Kind::Context
-                        : argument.kind == GlobalArgumentKind::Memory  ? Kind::Memory
-                                                                       : Kind::Unsupported;
-      signature.arguments.push_back({kind, argument.size, argument.nonNull, argument.reason});
+      const Kind kind = argument.kind == GlobalArgumentKind::Scalar         ? Kind::Scalar
+                        : argument.kind == GlobalArgumentKind::Context      ? Kind::Context
+                        : argument.kind == GlobalArgumentKind::Memory       ? Kind::Memory
+                        : argument.kind == GlobalArgumentKind::KernelObject ? Kind::KernelObject
+                                                                            : Kind::Unsupported;
+      signature.arguments.push_back(
+          {kind, argument.size, argument.nonNull, argument.structName, argument.reason});
     }
     input.globalFunctions.push_back(std::move(signature));
   }

@@ -41,11 +41,12 @@ struct MapDescriptor {
 /// A global (non-static) function of the program: the kernel verifies it on its own, from
 /// what its BTF prototype says about each argument, and checks each call against that.
 struct GlobalFunctionSignature {
-  enum class ArgumentKind : std::uint8_t { Scalar, Context, Memory, Unsupported };
+  enum class ArgumentKind : std::uint8_t { Scalar, Context, Memory, KernelObject, Unsupported };
   struct Argument {
     ArgumentKind kind = ArgumentKind::Scalar;
     std::uint32_t size = 0; ///< Memory: bytes
-    bool nonNull = false;   ///< Memory: NULL is not passed
+    bool nonNull = false;   ///< Memory, KernelObject: NULL is not passed
+    std::string structName; ///< KernelObject: the kernel struct a trusted pointer points to
     std::string reason;     ///< Unsupported: why the kernel refuses it
   };
   std::string name;

@@ -90,16 +90,18 @@ struct AppliedRelocation {
 /// btf_prepare_func_args): the kernel verifies global functions on their own, assuming only
 /// what the prototype says.
 enum class GlobalArgumentKind : std::uint8_t {
-  Scalar,      ///< an integer or enum
-  Context,     ///< a pointer to the program's context (`__arg_ctx`, or its uapi struct)
-  Memory,      ///< a pointer to `size` bytes, NULL unless `__arg_nonnull`
-  Unsupported, ///< anything else: the kernel refuses the program (`reason` says why)
+  Scalar,       ///< an integer or enum
+  Context,      ///< a pointer to the program's context (`__arg_ctx`, or its uapi struct)
+  Memory,       ///< a pointer to `size` bytes, NULL unless `__arg_nonnull`
+  KernelObject, ///< `__arg_trusted`: a trusted pointer to the kernel struct `structName`
+  Unsupported,  ///< anything else: the kernel refuses the program (`reason` says why)
 };
 
 struct GlobalArgument {
   GlobalArgumentKind kind = GlobalArgumentKind::Scalar;
   std::uint32_t size = 0; ///< Memory: bytes
-  bool nonNull = false;   ///< Memory: `__arg_nonnull`
+  bool nonNull = false;   ///< Memory: `__arg_nonnull`; KernelObject: not `__arg_nullable`
+  std::string structName; ///< KernelObject: the kernel struct, without a CO-RE flavour
   std::string reason;     ///< Unsupported: why
 };
 
