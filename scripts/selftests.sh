@@ -10,7 +10,9 @@
 #      build/selftests/src/, generates bpf_helper_defs.h from the tarball's uapi bpf.h as
 #      libbpf's Makefile does, and dumps build/selftests/vmlinux.h from the running kernel;
 #   3. compiles each verifier_*.c with clang-19 and the selftests Makefile's BPF flags into
-#      build/selftests/obj/, recording the first error of those that do not compile;
+#      build/selftests/obj/, recording the first error of those that do not compile, and
+#      each progs/btf__core_reloc_*.c into build/selftests/obj/btf/: objects whose only use
+#      is their BTF, the target types of the tests that name them with __btf_path(...);
 #   4. runs bpfcheck-selftests on every object and prints its report;
 #   5. runs bpfcheck-selftest-verdicts: bpfcheck's verdict on every test against the test's
 #      expectation (and, for disagreements, the running kernel's verdict), per file, into
@@ -59,10 +61,13 @@ step "building bpfcheck-selftests" ninja -C "$build" -j1 bpfcheck-selftests \
 checker=$build/tests/selftests/bpfcheck-selftests
 
 # 2. Sources. The member list is what the verifier_*.c files include (found with clang -MD
-# for the BPF target; system headers come from libc6-dev and linux-libc-dev), plus the
-# script that generates bpf_helper_defs.h.
+# for the BPF target; system headers come from libc6-dev and linux-libc-dev), the BTF
+# carriers that __btf_path(...) names (btf__core_reloc_*.c, with the header they include),
+# plus the script that generates bpf_helper_defs.h.
 members=(
   "$bpfdir/progs/verifier_*.c"
+  "$bpfdir/progs/btf__core_reloc_*.c"
+  "$bpfdir/progs/core_reloc_types.h"
   "$bpfdir/progs/bpf_misc.h"
   "$bpfdir/progs/cgrp_kfunc_common.h"
   "$bpfdir/progs/cpumask_common.h"
@@ -126,23 +131,26 @@ cflags=(-g -Wall -Werror -D__TARGET_ARCH_x86 -mlittle-endian
 declare -A file_cflags=([verifier_nocsr]=-fno-strict-aliasing)
 
 obj=$out/obj
-mkdir -p "$obj"
+btfobj=$obj/btf # the BTF carriers, apart from the test objects (obj/*.bpf.o)
+mkdir -p "$obj" "$btfobj"
 # Every object depends on the flags, the headers and vmlinux.h: one marker newer than all
 # (a fresh extraction shows as new directories; tar keeps the files' own dates).
 inputs=$obj/.inputs
 flags_now="$(clang-19 --version | head -n1) ${cflags[*]} $(declare -p file_cflags)"
 if [[ ! -f $inputs || "$(cat "$inputs")" != "$flags_now" ||
       -n "$(find "$src" "$gen" "$out/vmlinux.h" -newer "$inputs" ! -name 'verifier_*.c' \
-              -print -quit)" ]]; then
+              ! -name 'btf__*.c' -print -quit)" ]]; then
   echo "$flags_now" >"$inputs"
 fi
 
-not_compiled=$out/not-compiled.tsv
-: >"$not_compiled"
-for source in "$src/$bpfdir"/progs/verifier_*.c; do
+# Compiles SOURCE into DIR/NAME.bpf.o, or records its errors in DIR/NAME.err, unless that
+# result is newer than the source and the inputs. Sets `errors` to the .err file.
+compile() {
+  local source=$1 dir=$2
+  local name object result
   name=$(basename "$source" .c)
-  object=$obj/$name.bpf.o
-  errors=$obj/$name.err
+  object=$dir/$name.bpf.o
+  errors=$dir/$name.err
   # Up to date: an object (or a recorded failure) newer than its source and the inputs.
   result=$object
   [[ -f $errors ]] && result=$errors
@@ -158,17 +166,43 @@ for source in "$src/$bpfdir"/progs/verifier_*.c; do
       mv "$object.tmp" "$object"
     fi
   fi
+}
+
+# Removes the objects and recorded failures in DIR whose source is no longer present.
+remove_stale() {
+  local dir=$1 file base
+  for file in "$dir"/*.bpf.o "$dir"/*.err; do
+    [[ -e $file ]] || continue
+    base=$(basename "$file")
+    base=${base%.bpf.o}
+    base=${base%.err}
+    [[ -f $src/$bpfdir/progs/$base.c ]] || rm -f "$file"
+  done
+}
+
+not_compiled=$out/not-compiled.tsv
+: >"$not_compiled"
+for source in "$src/$bpfdir"/progs/verifier_*.c; do
+  compile "$source" "$obj"
   if [[ -f $errors ]]; then
     first=$(grep -m1 'error:' "$errors" || head -n1 "$errors")
-    printf '%s\t%s\n' "$name.c" "${first#"$src/"}" >>"$not_compiled"
+    printf '%s\t%s\n' "$(basename "$source")" "${first#"$src/"}" >>"$not_compiled"
   fi
 done
-rm -f "$obj"/*.tmp
-# Objects of sources no longer present would be stale.
-for object in "$obj"/*.bpf.o; do
-  [[ -e $object ]] || continue
-  [[ -f $src/$bpfdir/progs/$(basename "$object" .bpf.o).c ]] || rm -f "$object"
+# The BTF carriers: test_loader resolves the CO-RE relocations of a test with
+# __btf_path("btf__X.bpf.o") against that object's BTF instead of the kernel's. A carrier
+# that does not compile only leaves the tests naming it without their target types.
+for source in "$src/$bpfdir"/progs/btf__*.c; do
+  [[ -f $source ]] || continue
+  compile "$source" "$btfobj"
+  if [[ -f $errors ]]; then
+    echo "selftests.sh: $(basename "$source") did not compile (see $errors)" >&2
+  fi
 done
+rm -f "$obj"/*.tmp "$btfobj"/*.tmp
+# Objects of sources no longer present would be stale.
+remove_stale "$obj"
+remove_stale "$btfobj"
 
 # 4. The check.
 shopt -s nullglob
@@ -179,5 +213,5 @@ status=0
 
 # 5. The verdicts.
 "$build/tests/selftests/bpfcheck-selftest-verdicts" "$out/expectations.tsv" "$obj" \
-  --verdicts "$out/verdicts.tsv" --kernel
+  --btf-dir "$btfobj" --verdicts "$out/verdicts.tsv" --kernel
 exit "$status"

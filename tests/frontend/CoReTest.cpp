@@ -548,6 +548,108 @@ TEST_CASE("CO-RE: a bitfield no 64-bit load can hold is an error") {
   CHECK(error.find("64-bit load") != std::string::npos);
 }
 
+TEST_CASE("CO-RE: the kernel selftests' core_reloc_bitfields against its ___bit_sz_change") {
+  // progs/verifier_bitfield_write.c relocates against progs/core_reloc_types.h; byte units of
+  // 1, 2 and 4 bytes behind typedefs, signed 1-byte units. All six field kinds of every field
+  // agree with libbpf 1.1 given the selftests' btf__core_reloc_bitfields___bit_sz_change.bpf.o
+  // as btf_custom_path.
+  // local: struct core_reloc_bitfields (16 bytes)
+  //   uint8_t ub1:1   bit 0       unit u8 at 0:  lshift 64 - 1 = 63, rshift 63
+  //   uint8_t ub2:2   bits 1..2   unit u8 at 0:  lshift 64 - 3 = 61, rshift 62
+  //   uint32_t ub7:7  bits 3..9   unit u32 at 0: lshift 64 - 10 = 54, rshift 57
+  //   int8_t sb4:4    bits 10..13 unit s8 at 1:  lshift 64 - (14 - 8) = 58, rshift 60
+  //   int32_t sb20:20 bits 32..51 unit s32 at 4: lshift 64 - (52 - 32) = 44, rshift 44
+  //   uint32_t u32    byte 8:  lshift = rshift = 64 - 32 = 32
+  //   int32_t s32     byte 12: lshift = rshift = 32
+  Types local;
+  const int localU8 = local.typedefOf("uint8_t", local.integer("unsigned char", 1, false));
+  const int localU32 = local.typedefOf("uint32_t", local.integer("unsigned int", 4, false));
+  const int localS8 = local.typedefOf("int8_t", local.integer("signed char", 1, true));
+  const int localS32 = local.typedefOf("int32_t", local.integer("int", 4, true));
+  const int bitfields = local.structure("core_reloc_bitfields", 16,
+                                        {{"ub1", localU8, 0, 1},
+                                         {"ub2", localU8, 1, 2},
+                                         {"ub7", localU32, 3, 7},
+                                         {"sb4", localS8, 10, 4},
+                                         {"sb20", localS32, 32, 20},
+                                         {"u32", localU32, 64},
+                                         {"s32", localS32, 96}});
+  // target: struct core_reloc_bitfields___bit_sz_change (24 bytes)
+  //   uint16_t ub1:3   bits 0..2   unit u16 at 0: lshift 64 - 3 = 61, rshift 61
+  //   uint32_t ub2:20  bits 3..22  unit u32 at 0: lshift 64 - 23 = 41, rshift 44
+  //   uint8_t ub7:1    bit 23      unit u8 at 23 / 8 = 2: lshift 64 - (24 - 16) = 56, rshift 63
+  //   int8_t sb4:1     bit 24      unit s8 at 3: lshift 64 - (25 - 24) = 63, rshift 63
+  //   int32_t sb20:30  bits 32..61 unit s32 at 4: lshift 64 - (62 - 32) = 34, rshift 34
+  //   uint16_t u32     byte 8 (4 -> 2 bytes, unsigned: the load narrows), shifts 64 - 16 = 48
+  //   int64_t s32      byte 16 (4 -> 8 bytes, signed: no load can simply widen), shifts 0
+  Types target;
+  const int targetU8 = target.typedefOf("uint8_t", target.integer("unsigned char", 1, false));
+  const int targetU16 = target.typedefOf("uint16_t", target.integer("unsigned short", 2, false));
+  const int targetU32 = target.typedefOf("uint32_t", target.integer("unsigned int", 4, false));
+  const int targetS8 = target.typedefOf("int8_t", target.integer("signed char", 1, true));
+  const int targetS32 = target.typedefOf("int32_t", target.integer("int", 4, true));
+  const int targetS64 = target.typedefOf("int64_t", target.integer("long", 8, true));
+  target.structure("core_reloc_bitfields___bit_sz_change", 24,
+                   {{"ub1", targetU16, 0, 3},
+                    {"ub2", targetU32, 3, 20},
+                    {"ub7", targetU8, 23, 1},
+                    {"sb4", targetS8, 24, 1},
+                    {"sb20", targetS32, 32, 30},
+                    {"u32", targetU16, 64},
+                    {"s32", targetS64, 128}});
+  struct FieldValues {
+    const char *access;
+    std::uint64_t localOffset, targetOffset, localSize, targetSize;
+    std::uint64_t localLeft, targetLeft, localRight, targetRight;
+    bool isSigned;
+  };
+  const FieldValues fields[] = {
+      {"0:0", 0, 0, 1, 2, 63, 61, 63, 61, false}, {"0:1", 0, 0, 1, 4, 61, 41, 62, 44, false},
+      {"0:2", 0, 2, 4, 1, 54, 56, 57, 63, false}, {"0:3", 1, 3, 1, 1, 58, 63, 60, 63, true},
+      {"0:4", 4, 4, 4, 4, 44, 34, 44, 34, true},  {"0:5", 8, 8, 4, 2, 32, 48, 32, 48, false},
+      {"0:6", 12, 16, 4, 8, 32, 0, 32, 0, true},
+  };
+  for (const FieldValues &field : fields) {
+    CAPTURE(field.access);
+    auto value = [&](CoReKind kind) {
+      return resolved(local, target, bitfields, kind, field.access);
+    };
+    const CoReResolution offset = value(CoReKind::FieldByteOffset);
+    CHECK(offset.localValue == field.localOffset);
+    CHECK(offset.targetValue == field.targetOffset);
+    const CoReResolution size = value(CoReKind::FieldByteSize);
+    CHECK(size.localValue == field.localSize);
+    CHECK(size.targetValue == field.targetSize);
+    const CoReResolution left = value(CoReKind::FieldLShiftU64);
+    CHECK(left.localValue == field.localLeft);
+    CHECK(left.targetValue == field.targetLeft);
+    const CoReResolution right = value(CoReKind::FieldRShiftU64);
+    CHECK(right.localValue == field.localRight);
+    CHECK(right.targetValue == field.targetRight);
+    CHECK(right.checkLocalValue);
+    const CoReResolution sign = value(CoReKind::FieldSigned);
+    CHECK(sign.localValue == std::uint64_t(field.isSigned));
+    CHECK(sign.targetValue == std::uint64_t(field.isSigned));
+    const CoReResolution exists = value(CoReKind::FieldExists);
+    CHECK(exists.localValue == 1);
+    CHECK(exists.targetValue == 1);
+  }
+  // Bitfields: the compiler may pick another unit, and a load's width never changes.
+  const CoReResolution ub7 = resolved(local, target, bitfields, CoReKind::FieldByteOffset, "0:2");
+  CHECK_FALSE(ub7.checkLocalValue);
+  CHECK(ub7.localFieldSize == 0);
+  CHECK(ub7.targetFieldSize == 0);
+  // Plain fields: the load follows the field's size when that is safe.
+  const CoReResolution u32 = resolved(local, target, bitfields, CoReKind::FieldByteOffset, "0:5");
+  CHECK(u32.checkLocalValue);
+  CHECK(u32.localFieldSize == 4);
+  CHECK(u32.targetFieldSize == 2);
+  CHECK_FALSE(u32.unsafeSizeChange);
+  const CoReResolution s32 = resolved(local, target, bitfields, CoReKind::FieldByteOffset, "0:6");
+  CHECK(s32.targetFieldSize == 8);
+  CHECK(s32.unsafeSizeChange);
+}
+
 TEST_CASE("CO-RE: enumerator values by essential name") {
   Types local;
   const int state = local.enumeration(

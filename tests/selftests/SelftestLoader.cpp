@@ -19,7 +19,8 @@
 // --not-compiled names a file of `SOURCE<TAB>first error line` for the sources that did not
 // compile (counted and listed, not failures of the frontend). --expectations writes one line
 // per program: its verdicts, return values and log fragments for privileged and
-// unprivileged loading, with test_loader's defaults applied (see writeExpectations).
+// unprivileged loading, with test_loader's defaults applied, and the BTF its CO-RE
+// relocations target (see writeExpectations).
 #include "bpfcheck/frontend/ObjectLoader.h"
 
 #include <bpf/btf.h>
@@ -541,10 +542,12 @@ bool writeExpectations(const std::string &path, const std::vector<ExpectedProgra
          "# privileged test expecting success). retval: as written; retval_value: the int32\n"
          "# test_loader compares ('any' for POINTER_VALUE). msgs/xlated: JSON arrays of log\n"
          "# fragments in source order ({{...}} is a POSIX ERE). Messages are kernel-version\n"
-         "# specific; verdicts are what to compare.\n";
+         "# specific; verdicts are what to compare. btf_path: __btf_path(...) as written, the\n"
+         "# object (next to the test objects when test_progs runs) whose BTF, instead of the\n"
+         "# kernel's, is the target of the program's CO-RE relocations; empty for the kernel's.\n";
   out << "file\tprogram\tsection\tkind\tloaded\tpriv_verdict\tpriv_retval\tpriv_retval_value"
          "\tpriv_msgs\tunpriv_verdict\tunpriv_retval\tunpriv_retval_value\tunpriv_msgs"
-         "\tflags\tlog_level\tarch\tdescription\tpriv_xlated\tunpriv_xlated\n";
+         "\tflags\tlog_level\tarch\tdescription\tpriv_xlated\tunpriv_xlated\tbtf_path\n";
   for (const ExpectedProgram &program : programs) {
     const TestSpec &spec = program.spec;
     const char *kind = !spec.annotated ? "unannotated" : spec.auxiliary ? "auxiliary" : "test";
@@ -560,7 +563,7 @@ bool writeExpectations(const std::string &path, const std::vector<ExpectedProgra
         << field(join(spec.flags, "|")) << '\t' << field(spec.logLevel) << '\t'
         << field(join(spec.arches, "|")) << '\t' << field(spec.description) << '\t'
         << (priv.tested ? jsonArray(priv.xlated) : "[]") << '\t'
-        << (unpriv.tested ? jsonArray(unpriv.xlated) : "[]") << '\n';
+        << (unpriv.tested ? jsonArray(unpriv.xlated) : "[]") << '\t' << field(spec.btfPath) << '\n';
   }
   return bool(out);
 }

@@ -2,8 +2,9 @@
 // selftests (progs/verifier_*.c of linux-source-6.12, compiled by scripts/selftests.sh),
 // compared with the verdicts the tests expect of a privileged load.
 //
-//   bpfcheck-selftest-verdicts EXPECTATIONS OBJECT_DIR [--verdicts TSV] [--show-disagreements]
-//                              [--kernel] [--loops auto|unroll|summarize]
+//   bpfcheck-selftest-verdicts EXPECTATIONS OBJECT_DIR [--btf-dir DIR] [--verdicts TSV]
+//                              [--show-disagreements] [--kernel]
+//                              [--loops auto|unroll|summarize]
 //
 // EXPECTATIONS is the expectations.tsv bpfcheck-selftests wrote. For every test expected to
 // load privileged (priv_verdict success or failure), the object is loaded and the program
@@ -15,6 +16,14 @@
 // verdicts are those of Linux 6.12; the running kernel decides): a disagreement the running
 // kernel sides with bpfcheck on is counted apart. Exit
 // status 0 (the numbers are a measurement, not a pass/fail test), 2 on bad input.
+//
+// A test with a btf_path (`__btf_path("btf__X.bpf.o")`) has its CO-RE relocations resolved
+// against that object's BTF, as test_loader.c does (libbpf's btf_custom_path), instead of
+// the running kernel's: its object is loaded once per distinct target, with the BTF carrier
+// found in --btf-dir (default OBJECT_DIR/btf, where scripts/selftests.sh compiles them; an
+// absolute btf_path is taken as it is). The kernel oracle loads that relocated program too.
+// Unlike libbpf's btf_custom_path, which only replaces the target of CO-RE relocations,
+// the frontend's target BTF also serves kfunc calls; the tests that name a BTF call none.
 
 #include "../oracle/KernelOracle.h"
 
@@ -26,6 +35,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -39,6 +49,7 @@ struct ExpectedTest {
   std::string program;
   bool expectSuccess = true;
   std::string messages; ///< the JSON array of expected log fragments
+  std::string btfPath;  ///< `__btf_path(...)`: the target BTF of its CO-RE relocations
 };
 
 std::vector<std::string> splitTabs(const std::string &line) {
@@ -69,18 +80,22 @@ struct FileTally {
 int main(int argc, char **argv) {
   if (argc < 3) {
     std::fprintf(stderr, "usage: bpfcheck-selftest-verdicts EXPECTATIONS OBJECT_DIR "
-                         "[--verdicts TSV] [--show-disagreements]\n");
+                         "[--btf-dir DIR] [--verdicts TSV] [--show-disagreements] [--kernel] "
+                         "[--loops auto|unroll|summarize]\n");
     return 2;
   }
   const std::string expectationsPath = argv[1];
   const std::string objectDir = argv[2];
   std::string verdictsPath;
+  std::string btfDir = objectDir + "/btf";
   bool showDisagreements = false;
   bool askKernel = false;
   absint::VerifyOptions options;
   for (int i = 3; i < argc; ++i) {
     if (std::strcmp(argv[i], "--verdicts") == 0 && i + 1 < argc)
       verdictsPath = argv[++i];
+    else if (std::strcmp(argv[i], "--btf-dir") == 0 && i + 1 < argc)
+      btfDir = argv[++i];
     else if (std::strcmp(argv[i], "--show-disagreements") == 0)
       showDisagreements = true;
     else if (std::strcmp(argv[i], "--kernel") == 0)
@@ -106,12 +121,16 @@ int main(int argc, char **argv) {
   std::map<std::string, std::vector<ExpectedTest>> byFile;
   std::string line;
   std::vector<std::string> header;
+  std::size_t btfPathColumn = 0; // 0: none (files written before the column existed)
   while (std::getline(in, line)) {
     if (line.empty() || line[0] == '#')
       continue;
     const auto fields = splitTabs(line);
     if (header.empty()) {
       header = fields;
+      for (std::size_t i = 0; i < header.size(); ++i)
+        if (header[i] == "btf_path")
+          btfPathColumn = i;
       continue;
     }
     if (fields.size() < 9 || fields[3] == "auxiliary" || fields[4] != "yes")
@@ -119,7 +138,9 @@ int main(int argc, char **argv) {
     const std::string &verdict = fields[5];
     if (verdict != "success" && verdict != "failure")
       continue;
-    byFile[fields[0]].push_back({fields[0], fields[1], verdict == "success", fields[8]});
+    const std::string btfPath =
+        btfPathColumn && btfPathColumn < fields.size() ? fields[btfPathColumn] : std::string();
+    byFile[fields[0]].push_back({fields[0], fields[1], verdict == "success", fields[8], btfPath});
   }
 
   std::ofstream verdicts;
@@ -133,16 +154,33 @@ int main(int argc, char **argv) {
   for (const auto &[file, tests] : byFile) {
     FileTally &tally = outOfScope(file) ? outside[file] : inScope[file];
     const std::string objectPath = objectDir + "/" + file.substr(0, file.size() - 2) + ".bpf.o";
-    auto object = loadObjectFile(objectPath, {});
-    if (!object) {
-      std::printf("%s: cannot load: %s\n", file.c_str(), object.error().message.c_str());
-      continue;
-    }
+    // The object once per target BTF its tests name ("" is the running kernel's), loaded
+    // when a test first needs it; a failure is reported once, and its tests are left out.
+    std::map<std::string, std::optional<Object>> objects;
+    auto objectFor = [&](const std::string &btfPath) -> const Object * {
+      auto [entry, inserted] = objects.try_emplace(btfPath);
+      if (!inserted)
+        return entry->second ? &*entry->second : nullptr;
+      LoadOptions loadOptions;
+      if (!btfPath.empty())
+        loadOptions.targetBtfPath = btfPath.front() == '/' ? btfPath : btfDir + "/" + btfPath;
+      auto object = loadObjectFile(objectPath, loadOptions);
+      if (!object) {
+        std::printf("%s: cannot load%s: %s\n", file.c_str(),
+                    btfPath.empty() ? "" : (" against " + loadOptions.targetBtfPath).c_str(),
+                    object.error().message.c_str());
+        return nullptr;
+      }
+      entry->second = std::move(*object);
+      return &*entry->second;
+    };
     for (const ExpectedTest &test : tests) {
-      if (!object->findProgram(test.program))
+      const Object *loaded = objectFor(test.btfPath);
+      if (!loaded || !loaded->findProgram(test.program))
         continue;
+      const Object &object = *loaded;
       ++tally.tests;
-      const auto results = driver::verifyObject(*object, options, test.program, &kernelTypes);
+      const auto results = driver::verifyObject(object, options, test.program, &kernelTypes);
       const absint::VerifyResult &result = results.front().result;
       const bool accepted = result.verdict == absint::Verdict::Accept;
       const std::string rule =
@@ -166,7 +204,7 @@ int main(int argc, char **argv) {
       std::string kernelSays;
       if (askKernel && std::strcmp(kind, "agree") != 0) {
         const oracle::KernelResult kernel =
-            oracle::loadInKernel(*object, *object->findProgram(test.program));
+            oracle::loadInKernel(object, *object.findProgram(test.program));
         kernelSays = oracle::nameOf(kernel.verdict);
         if ((kernel.verdict == oracle::KernelVerdict::Accepted) == accepted &&
             (kernel.verdict == oracle::KernelVerdict::Accepted ||
