@@ -87,25 +87,22 @@ AbstractState Analysis::initialState(const GlobalFunctionSignature *entry) {
       case GlobalFunctionSignature::ArgumentKind::Context:
         reg = RegisterValue::ofPointer(context);
         break;
-      case GlobalFunctionSignature::ArgumentKind::Memory: {
-        PointerValue memory;
-        memory.region = RegionKind::Memory;
-        memory.size = argument.size;
-        memory.maybeNull = !argument.nonNull;
-        if (memory.maybeNull)
-          memory.id = freshId();
-        reg = RegisterValue::ofPointer(memory);
-        break;
-      }
+      case GlobalFunctionSignature::ArgumentKind::Memory:
       case GlobalFunctionSignature::ArgumentKind::KernelObject: {
-        PointerValue object;
-        object.region = RegionKind::BtfObject;
-        object.trust = Trust::Trusted;
-        object.btfType = argument.structName;
-        object.maybeNull = !argument.nonNull;
-        if (object.maybeNull)
-          object.id = freshId();
-        reg = RegisterValue::ofPointer(object);
+        PointerValue pointer;
+        if (argument.kind == GlobalFunctionSignature::ArgumentKind::Memory) {
+          pointer.region = RegionKind::Memory;
+          pointer.size = argument.size;
+        } else {
+          pointer.region = RegionKind::BtfObject;
+          pointer.trust = Trust::Trusted;
+          pointer.btfType = argument.structName;
+        }
+        // NULL unless declared otherwise; a NULL check then refines every copy.
+        pointer.maybeNull = !argument.nonNull;
+        if (pointer.maybeNull)
+          pointer.id = freshId();
+        reg = RegisterValue::ofPointer(pointer);
         break;
       }
       }

@@ -65,9 +65,7 @@ StepOutcome Analysis::callGlobalFunction(AbstractState state,
                     "R" + std::to_string(r) + " is not a scalar: " + which + " is an integer", {r});
       break;
     case GlobalFunctionSignature::ArgumentKind::Context:
-      if (!value.isPointerTo(RegionKind::Context) || value.pointer.fixedOffset != 0 ||
-          !isConstant(value.pointer.variableOffset) ||
-          value.pointer.variableOffset.bits.value.bits != 0)
+      if (!value.isPointerTo(RegionKind::Context) || !pointsToStart(value.pointer))
         return fail(Rule::InvalidCall,
                     "arg#" + std::to_string(i) + " expects pointer to ctx: " + which +
                         " must be the unmodified context",
@@ -111,8 +109,7 @@ StepOutcome Analysis::callGlobalFunction(AbstractState state,
                         " but trusted_ptr_" + argument.structName + " is expected: " + which +
                         " is a trusted pointer to struct " + argument.structName,
                     {r});
-      if (value.pointer.fixedOffset != 0 || !isConstant(value.pointer.variableOffset) ||
-          value.pointer.variableOffset.bits.value.bits != 0)
+      if (!pointsToStart(value.pointer))
         return fail(Rule::InvalidCall,
                     "R" + std::to_string(r) + " must point to the start of the " +
                         argument.structName + ": " + which + " is a trusted pointer to it",

@@ -160,7 +160,7 @@ VerifyResult verify(const ProgramInput &input, const VerifyOptions &options) {
   if (input.type == ProgramType::Lsm &&
       lsmHookKind(input.attachTargetName) == LsmHookKind::Disabled) {
     Diagnostic diagnostic;
-    diagnostic.rule = Rule::InvalidCall;
+    diagnostic.rule = Rule::AttachTarget;
     diagnostic.message = "attach_btf_id points to disabled hook bpf_lsm_" + input.attachTargetName +
                          ": BPF programs may not attach to this LSM hook";
     result.verdict = Verdict::Reject;

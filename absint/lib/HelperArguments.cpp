@@ -298,8 +298,7 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
       return std::nullopt;
     if (!value.isPointerTo(RegionKind::Context))
       return mismatch("ctx");
-    if (value.pointer.fixedOffset != 0 || !isConstant(value.pointer.variableOffset) ||
-        value.pointer.variableOffset.bits.value.bits != 0)
+    if (!pointsToStart(value.pointer))
       return violation(Rule::HelperArgument,
                        "dereference of modified ctx ptr " + registerName(r) +
                            ": pass the context pointer unmodified",
@@ -353,8 +352,7 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
   case ArgKind::RingbufMemory:
     if (!value.isPointerTo(RegionKind::RingbufRecord))
       return mismatch("ringbuf_mem");
-    if (value.pointer.fixedOffset != 0 || !isConstant(value.pointer.variableOffset) ||
-        value.pointer.variableOffset.bits.value.bits != 0)
+    if (!pointsToStart(value.pointer))
       return violation(Rule::HelperArgument,
                        registerName(r) + " must point to the start of the ring buffer record",
                        state, {r});

@@ -76,7 +76,7 @@ Check Analysis::checkContextAccess(AbstractState &state, unsigned base, std::int
                      "variable ctx access var_off=(" + describe(pointer.variableOffset) +
                          ") disallowed: the context must be accessed at a constant offset",
                      state, {base});
-  if (pointer.fixedOffset != 0 || pointer.variableOffset.bits.value.bits != 0)
+  if (!pointsToStart(pointer))
     return violation(Rule::ContextAccess,
                      "dereference of modified ctx ptr " + registerName(base) +
                          ": context fields must be accessed through the unmodified pointer",

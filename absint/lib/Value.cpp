@@ -83,6 +83,11 @@ bool isConstant(const Scalar &s) {
   return s.bits.mask.bits == 0;
 }
 
+bool pointsToStart(const PointerValue &pointer) {
+  return pointer.fixedOffset == 0 && isConstant(pointer.variableOffset) &&
+         pointer.variableOffset.bits.value.bits == 0;
+}
+
 bool RegisterValue::isNull() const {
   return isScalar() && isConstant(scalar) && scalar.bits.value.bits == 0;
 }

@@ -41,6 +41,14 @@ std::string randomSteps(std::string_view start, std::string_view step, std::stri
          "\nnext:\nif r6 < 200000 goto loop\nr0 = 0\nexit\n";
 }
 
+/// A loop writing byte r1 of the stack from its bottom (fp-512), for r1 from 0 while
+/// r1 < `bound`.
+std::string stackFill(std::string_view bound) {
+  return "r1 = 0\nloop:\nr2 = r10\nr2 += -512\nr2 += r1\n*(u8 *)(r2 + 0) = 0\nr1 += 1\n"
+         "if r1 < " +
+         std::string(bound) + " goto loop\nr0 = 0\nexit\n";
+}
+
 } // namespace
 
 TEST_CASE("loops: a long counted loop is summarised, and proven to end") {
@@ -94,20 +102,7 @@ TEST_CASE("loops: steps down, steps of several sizes, and bounds from the data")
                     "exit\n")
             .verdict() == Verdict::Accept);
   // The bound is a masked random number: the mask is a threshold too.
-  CHECK(verifyLoops("call 7\n"
-                    "r6 = r0\n"
-                    "r6 &= 255\n"
-                    "r1 = 0\n"
-                    "loop:\n"
-                    "r2 = r10\n"
-                    "r2 += -512\n"
-                    "r2 += r1\n"
-                    "*(u8 *)(r2 + 0) = 0\n"
-                    "r1 += 1\n"
-                    "if r1 < r6 goto loop\n"
-                    "r0 = 0\n"
-                    "exit\n")
-            .verdict() == Verdict::Accept);
+  CHECK(verifyLoops("call 7\nr6 = r0\nr6 &= 255\n" + stackFill("r6")).verdict() == Verdict::Accept);
   // Starts anywhere: only the values it comes back with are bounded (at most 4 iterations).
   CHECK(verifyLoops("call 7\n"
                     "if r0 s< 0 goto out\n"
@@ -182,16 +177,7 @@ TEST_CASE("loops: a loop without a proven bound is refused, naming what was not 
 
 TEST_CASE("loops: accesses inside a summarised loop are checked against the widened state") {
   // The index reaches 99999: far outside the 512-byte stack.
-  const auto outside = verifyLoops("r1 = 0\n"
-                                   "loop:\n"
-                                   "r2 = r10\n"
-                                   "r2 += -512\n"
-                                   "r2 += r1\n"
-                                   "*(u8 *)(r2 + 0) = 0\n"
-                                   "r1 += 1\n"
-                                   "if r1 < 100000 goto loop\n"
-                                   "r0 = 0\n"
-                                   "exit\n");
+  const auto outside = verifyLoops(stackFill("100000"));
   CHECK(outside.verdict() == Verdict::Reject);
   CHECK(outside.rule() == Rule::StackBounds);
   // Masked to the frame, the same loop is safe.

@@ -73,6 +73,9 @@ struct PointerValue {
   std::string_view btfType = {}; ///< BtfObject: the kernel struct ("task_struct")
 };
 
+/// Whether the pointer points exactly at its region's start (offset 0, nothing variable).
+bool pointsToStart(const PointerValue &pointer);
+
 enum class ValueKind : std::uint8_t { Uninitialized, Scalar, Pointer };
 
 struct RegisterValue {
