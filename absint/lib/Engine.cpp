@@ -62,9 +62,9 @@ bool isCalled(const ProgramCode &code, std::uint32_t entry) {
 namespace {
 
 /// One analysis of the program (and its global functions) with loops treated as `plan`
-/// says.
+/// says (and summarised loop heads narrowed as `narrowing` says).
 VerifyResult verifyWith(const ProgramInput &input, const VerifyOptions &options,
-                        const detail::ExplorationPlan &plan) {
+                        const detail::ExplorationPlan &plan, detail::Narrowing narrowing = {}) {
   VerifyResult result;
   result.stats.instructions = input.code->slotCount();
   detail::Analysis analysis(input, options);
@@ -75,7 +75,8 @@ VerifyResult verifyWith(const ProgramInput &input, const VerifyOptions &options,
     if (detail::isCalled(*input.code, function.entry))
       entries.push_back(&function);
   for (const GlobalFunctionSignature *entry : entries) {
-    detail::Explorer explorer(input, options, result, analysis, plan, entry);
+    const std::size_t diagnosticsBefore = result.diagnostics.size();
+    detail::Explorer explorer(input, options, result, analysis, plan, entry, narrowing);
     bool accepted = explorer.run();
     if (accepted)
       if (auto endless = detail::proveLoopsEnd(input, options, result, analysis, plan, explorer)) {
@@ -84,18 +85,55 @@ VerifyResult verifyWith(const ProgramInput &input, const VerifyOptions &options,
         accepted = false;
       }
     if (!accepted) {
-      if (entry && !result.diagnostics.empty())
+      if (entry && result.diagnostics.size() > diagnosticsBefore)
         result.diagnostics.back().message =
             "in global function " + entry->name + ": " + result.diagnostics.back().message;
-      return result;
+      // Collecting loop-head states for narrowing goes on with the other functions.
+      if (!narrowing.arrivals || result.verdict == Verdict::TooComplex)
+        return result;
     }
   }
+  if (result.verdict != Verdict::Accept)
+    return result;
   if (auto tooDeep = detail::checkCombinedStackDepth(*input.code, analysis.stackDepth,
                                                      result.stats.maxStackDepth)) {
     result.verdict = Verdict::Reject;
     result.diagnostics.push_back(std::move(*tooDeep));
   }
   return result;
+}
+
+/// How many descending (narrowing) steps a refused analysis with summarised loops tries.
+constexpr unsigned narrowingSteps = 2;
+
+/// An analysis with summarised loops; when it refuses the program, the loops' widened head
+/// states may have lost a bound the loop itself keeps (`i < n` with `n <= 255` keeps `i <=
+/// 255`, but a widening without such a threshold goes to the top): analyse again with each
+/// widening stopped at the join of the states that reached the head before (a descending
+/// step), which that analysis checks like any other state. The first accepting analysis
+/// stands; if none accepts, the first refusal does.
+VerifyResult verifySummarized(const ProgramInput &input, const VerifyOptions &options,
+                              const detail::ExplorationPlan &plan) {
+  VerifyResult widened = verifyWith(input, options, plan);
+  if (widened.verdict != Verdict::Reject || plan.summarizedLoops.empty())
+    return widened;
+  detail::LoopHeadStates hints;
+  std::uint64_t processed = widened.stats.instructionsProcessed;
+  for (unsigned step = 0; step <= narrowingSteps; ++step) {
+    detail::LoopHeadStates arrivals;
+    VerifyResult narrowed = verifyWith(input, options, plan, {step ? &hints : nullptr, &arrivals});
+    processed += narrowed.stats.instructionsProcessed;
+    if (narrowed.verdict == Verdict::Accept) {
+      narrowed.stats.narrowingSteps = step;
+      narrowed.stats.instructionsProcessed = processed;
+      return narrowed;
+    }
+    if (narrowed.verdict == Verdict::TooComplex || (step && arrivals.sameAs(hints)))
+      break;
+    hints = std::move(arrivals);
+  }
+  widened.stats.instructionsProcessed = processed;
+  return widened;
 }
 
 /// The analysis with loops as `options.loops` says; loops that may_goto or a callback
@@ -105,7 +143,7 @@ VerifyResult verifyLoops(const ProgramInput &input, const VerifyOptions &options
   const LoopMode first = options.loops == LoopMode::Auto ? LoopMode::Unroll : options.loops;
   detail::ExplorationPlan plan(*input.code, first);
   plan.widenBoundedLoops = widenBoundedLoops;
-  VerifyResult result = verifyWith(input, options, plan);
+  VerifyResult result = verifySummarized(input, options, plan);
   if (options.loops != LoopMode::Auto || result.verdict != Verdict::TooComplex)
     return result;
   // Unrolling ran out of budget, as the kernel's walk of every iteration would: try
@@ -114,7 +152,7 @@ VerifyResult verifyLoops(const ProgramInput &input, const VerifyOptions &options
   summaryPlan.widenBoundedLoops = widenBoundedLoops;
   if (summaryPlan.summarizedLoops.empty())
     return result;
-  VerifyResult summarized = verifyWith(input, options, summaryPlan);
+  VerifyResult summarized = verifySummarized(input, options, summaryPlan);
   summarized.stats.instructionsProcessed += result.stats.instructionsProcessed;
   summarized.stats.boundedLoopWidenings += result.stats.boundedLoopWidenings;
   if (summarized.verdict == Verdict::Accept) {
@@ -175,6 +213,17 @@ VerifyResult verify(const ProgramInput &input, const VerifyOptions &options) {
     walked.stats.instructionsProcessed += result.stats.instructionsProcessed;
     if (walked.verdict != Verdict::TooComplex)
       result = std::move(walked);
+  }
+  if (result.verdict == Verdict::Reject && result.stats.joins > 0) {
+    // Joining paths at a busy merge point lost a value the program needs (the exits of a
+    // loop, each with its own count, meet after it): explore path by path, as the kernel
+    // does, and summarise loops only when that runs out of budget.
+    VerifyOptions pathByPath = options;
+    pathByPath.statesBeforeJoin = 0;
+    VerifyResult separate = verifyLoops(input, pathByPath, true);
+    separate.stats.instructionsProcessed += result.stats.instructionsProcessed;
+    if (separate.verdict != Verdict::TooComplex)
+      result = std::move(separate);
   }
   result.stats.timeMicroseconds = microsecondsSince(start);
   return result;

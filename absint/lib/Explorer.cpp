@@ -12,9 +12,10 @@ namespace bpfcheck::absint::detail {
 
 Explorer::Explorer(const ProgramInput &input, const VerifyOptions &options, VerifyResult &result,
                    Analysis &analysis, const ExplorationPlan &plan,
-                   const GlobalFunctionSignature *entry)
+                   const GlobalFunctionSignature *entry, Narrowing narrowing)
     : input(input), options(options), result(result), analysis(analysis), plan(plan), entry(entry),
-      completeAt(input.code->instructions.size()), inProgressAt(input.code->instructions.size()) {}
+      narrowing(narrowing), completeAt(input.code->instructions.size()),
+      inProgressAt(input.code->instructions.size()) {}
 
 namespace {
 
@@ -26,6 +27,31 @@ std::uint64_t approximateBytes(const AbstractState &state) {
 }
 
 } // namespace
+
+void LoopHeadStates::add(std::uint32_t head, const AbstractState &state) {
+  auto [found, inserted] = states.try_emplace({head, state.frames.size()}, state);
+  if (inserted)
+    return;
+  // States of different call stacks do not join: the first one stays the hint.
+  if (auto joined = join(found->second, state))
+    found->second = std::move(*joined);
+}
+
+const AbstractState *LoopHeadStates::at(std::uint32_t head, std::size_t depth) const {
+  const auto found = states.find({head, depth});
+  return found == states.end() ? nullptr : &found->second;
+}
+
+bool LoopHeadStates::sameAs(const LoopHeadStates &other) const {
+  if (states.size() != other.states.size())
+    return false;
+  for (const auto &[key, state] : states) {
+    const AbstractState *theirs = other.at(key.first, key.second);
+    if (!theirs || !includes(state, *theirs, 0xffff) || !includes(*theirs, state, 0xffff))
+      return false;
+  }
+  return true;
+}
 
 void placeDiagnostic(Diagnostic &diagnostic, const ProgramCode &code, std::uint32_t index) {
   const PlacedInstruction &placed = code.instructions[index];
@@ -154,11 +180,14 @@ bool Explorer::joinIntoSummary(AbstractState &state, std::uint32_t index) {
   return true;
 }
 
-bool Explorer::widenInto(const AbstractState &previous, AbstractState &state, bool toThresholds) {
+bool Explorer::widenInto(const AbstractState &previous, AbstractState &state, bool summarized,
+                         std::uint32_t index) {
   auto joined = join(previous, state);
   if (!joined)
     return false;
-  widenChangedValues(previous, *joined, toThresholds ? &plan.thresholds : nullptr);
+  const AbstractState *hint =
+      summarized && narrowing.hints ? narrowing.hints->at(index, state.frames.size()) : nullptr;
+  widenChangedValues(previous, *joined, summarized ? &plan.thresholds : nullptr, hint);
   joined->callbackIterations = previous.callbackIterations;
   state = std::move(*joined);
   return true;
@@ -203,6 +232,8 @@ bool Explorer::explore(PendingPath path) {
       return true;
     }
     if (plan.prunePoints[index] != PrunePoint::None) {
+      if (narrowing.arrivals && !walk && plan.prunePoints[index] == PrunePoint::Summarized)
+        narrowing.arrivals->add(index, state);
       if (covered(state, index)) {
         ++stats.prunedPaths;
         pathEnded(parent);
@@ -229,8 +260,7 @@ bool Explorer::explore(PendingPath path) {
           (summarized && inProgressAt[index].size() >= iterationsBeforeSummary)) {
         const auto previous = lastCheckpointAt.find(index);
         if (previous != lastCheckpointAt.end() && checkpoints[previous->second].openPaths != 0 &&
-            widenInto(checkpoints[previous->second].state, state, summarized)) {
-          ++stats.joins;
+            widenInto(checkpoints[previous->second].state, state, summarized, index)) {
           if (bounded)
             ++stats.boundedLoopWidenings;
           if (covered(state, index)) {
@@ -275,8 +305,15 @@ bool Explorer::explore(PendingPath path) {
       record(state, index);
     detail::StepOutcome outcome = analysis.step(std::move(state), index);
     if (outcome.violation) {
-      reject(std::move(*outcome.violation), index);
-      return false;
+      if (!narrowing.arrivals) {
+        reject(std::move(*outcome.violation), index);
+        return false;
+      }
+      // Collecting loop-head states: the path ends here, the others go on.
+      if (result.verdict == Verdict::Accept)
+        reject(std::move(*outcome.violation), index);
+      pathEnded(parent);
+      return true;
     }
     if (outcome.successors.empty()) {
       pathEnded(parent);
@@ -393,7 +430,7 @@ bool Explorer::run() {
     }
   }
   finishInvariants();
-  return true;
+  return result.verdict == Verdict::Accept;
 }
 
 } // namespace bpfcheck::absint::detail

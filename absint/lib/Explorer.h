@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <deque>
+#include <map>
 #include <unordered_map>
 
 namespace bpfcheck::absint::detail {
@@ -70,6 +71,30 @@ const RegisterValue *locationValue(const AbstractState &state, std::size_t locat
 /// "r6", "fp-16".
 std::string locationName(std::size_t location);
 
+/// The states that reached each summarised loop head in one analysis, joined per head and
+/// call depth: one step of a descending (narrowing) iteration. A later analysis stops its
+/// widenings at these states where they cover what the widening must (see Widening.cpp);
+/// its exploration from there checks that they hold, so they are hints, never trusted.
+class LoopHeadStates {
+public:
+  void add(std::uint32_t head, const AbstractState &state);
+  /// The join of the states that reached `head` with `depth` frames (null if none did).
+  const AbstractState *at(std::uint32_t head, std::size_t depth) const;
+  /// Whether both hold the same heads with states that include each other.
+  bool sameAs(const LoopHeadStates &other) const;
+
+private:
+  std::map<std::pair<std::uint32_t, std::size_t>, AbstractState> states;
+};
+
+/// What an analysis with narrowing reads and writes.
+struct Narrowing {
+  const LoopHeadStates *hints = nullptr; ///< where widenings at summarised heads may stop
+  /// Collects the states that reach summarised loop heads; the exploration then goes on
+  /// past rejected paths (keeping the first rejection), so that every arrival is seen.
+  LoopHeadStates *arrivals = nullptr;
+};
+
 struct Checkpoint {
   AbstractState state;
   std::int64_t parent = -1;
@@ -90,7 +115,8 @@ class Explorer {
 public:
   /// Explores from the program's entry, or from a global function's (`entry`).
   Explorer(const ProgramInput &input, const VerifyOptions &options, VerifyResult &result,
-           Analysis &analysis, const ExplorationPlan &plan, const GlobalFunctionSignature *entry);
+           Analysis &analysis, const ExplorationPlan &plan, const GlobalFunctionSignature *entry,
+           Narrowing narrowing = {});
 
   /// False when a path was rejected (or a budget ran out).
   bool run();
@@ -113,9 +139,10 @@ private:
   /// Replaces `state` by the join of every state joined at this merge point so far (scalars
   /// that keep changing are widened to unknown); false if the states cannot be joined.
   bool joinIntoSummary(AbstractState &state, std::uint32_t index);
-  /// Replaces `state` by its join with `previous`, widening what changed (to the next
-  /// threshold at summarised loop heads, to unknown elsewhere).
-  bool widenInto(const AbstractState &previous, AbstractState &state, bool toThresholds);
+  /// Replaces `state` by its join with `previous`, widening what changed (at summarised loop
+  /// heads to the narrowing hint or the next threshold, to unknown elsewhere).
+  bool widenInto(const AbstractState &previous, AbstractState &state, bool summarized,
+                 std::uint32_t index);
   /// Whether a kept state covers `state` at `index`, so that the path may end.
   bool covered(const AbstractState &state, std::uint32_t index);
   bool overBudget(std::uint32_t index, std::int64_t parent);
@@ -131,6 +158,7 @@ private:
   Analysis &analysis;
   const ExplorationPlan &plan;
   const GlobalFunctionSignature *entry;
+  Narrowing narrowing;
   LoopWalk *walk = nullptr;
   bool atWalkStart = false;
   /// Per merge point where paths are joined: the join so far, and how often it grew.
@@ -160,9 +188,12 @@ private:
 };
 
 /// A scalar that changed since `previous` becomes unknown (or, with thresholds, moves its
-/// bounds out to the next threshold), so that repeated joins stop growing.
+/// bounds out to the next threshold), so that repeated joins stop growing. Where `hint`
+/// holds a value at the same place that covers the joined one and lies within the widened
+/// one, the widening stops at the hint instead.
 void widenChangedValues(const AbstractState &previous, AbstractState &joined,
-                        const std::vector<std::uint64_t> *thresholds);
+                        const std::vector<std::uint64_t> *thresholds,
+                        const AbstractState *hint = nullptr);
 
 /// Sets the instruction, its text and its source location of `diagnostic`.
 void placeDiagnostic(Diagnostic &diagnostic, const ProgramCode &code, std::uint32_t index);

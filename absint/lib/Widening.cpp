@@ -1,7 +1,9 @@
 // Widening: what makes the joins at a loop head or a busy merge point stop growing. A bound
 // that moved since the previous state jumps out, to the next threshold (a constant the
 // program compares with, or a neighbour of one) at summarised loop heads, to the end of its
-// range elsewhere; the tnum only ever loses known bits, so it stabilises by itself.
+// range elsewhere; the tnum only ever loses known bits, so it stabilises by itself. A
+// narrowing hint (the states that reached the head in an earlier analysis) may stop a bound
+// sooner; since the hints of one analysis are fixed, the joins still stop growing.
 
 #include "Explorer.h"
 
@@ -54,14 +56,33 @@ Scalar widenScalar(const Scalar &before, Scalar joined,
   return scalarReduce(joined);
 }
 
+/// `widened` (the widening of `joined`), cut down to `hint` where the hint covers `joined`:
+/// a narrowing step, which the exploration from it then checks. Both cover `joined`, and so
+/// does what they have in common; since the hint is fixed, repeated widenings still stop.
+Scalar stopAtHint(const Scalar &joined, const Scalar &widened, const Scalar *hint) {
+  if (hint && includes(*hint, joined))
+    return meet(widened, *hint);
+  return widened;
+}
+
+/// The hint's variable offset for a pointer of the same region and constant offset.
+const Scalar *offsetHint(const RegisterValue &joined, const RegisterValue *hint) {
+  if (!hint || !hint->isPointer() || hint->pointer.region != joined.pointer.region ||
+      hint->pointer.fixedOffset != joined.pointer.fixedOffset)
+    return nullptr;
+  return &hint->pointer.variableOffset;
+}
+
 void widenValue(const RegisterValue &before, RegisterValue &joined,
-                const std::vector<std::uint64_t> *thresholds) {
+                const std::vector<std::uint64_t> *thresholds, const RegisterValue *hint) {
   if (joined.isScalar()) {
     if (!before.isScalar()) {
       joined = RegisterValue::unknown();
       return;
     }
-    const Scalar widened = widenScalar(before.scalar, joined.scalar, thresholds);
+    const Scalar widened =
+        stopAtHint(joined.scalar, widenScalar(before.scalar, joined.scalar, thresholds),
+                   hint && hint->isScalar() ? &hint->scalar : nullptr);
     if (!includes(joined.scalar, widened) || !includes(widened, joined.scalar)) {
       joined.scalar = widened;
       joined.id = 0;
@@ -73,19 +94,25 @@ void widenValue(const RegisterValue &before, RegisterValue &joined,
   // merge points the joins of pointers are bounded by the paths, and kept as they are.
   if (thresholds && joined.isPointer() && before.isPointer() &&
       before.pointer.fixedOffset == joined.pointer.fixedOffset)
-    joined.pointer.variableOffset =
-        widenScalar(before.pointer.variableOffset, joined.pointer.variableOffset, thresholds);
+    joined.pointer.variableOffset = stopAtHint(
+        joined.pointer.variableOffset,
+        widenScalar(before.pointer.variableOffset, joined.pointer.variableOffset, thresholds),
+        offsetHint(joined, hint));
 }
 
 } // namespace
 
 void widenChangedValues(const AbstractState &previous, AbstractState &joined,
-                        const std::vector<std::uint64_t> *thresholds) {
+                        const std::vector<std::uint64_t> *thresholds, const AbstractState *hint) {
+  if (hint && hint->frames.size() != joined.frames.size())
+    hint = nullptr;
   for (std::size_t f = 0; f < joined.frames.size(); ++f) {
     Frame &frame = joined.frames[f];
     const Frame &before = previous.frames[f];
+    const Frame *hinted = hint ? &hint->frames[f] : nullptr;
     for (unsigned r = 0; r < registerCount; ++r)
-      widenValue(before.registers[r], frame.registers[r], thresholds);
+      widenValue(before.registers[r], frame.registers[r], thresholds,
+                 hinted ? &hinted->registers[r] : nullptr);
     auto &slots = frame.stack.allSlots();
     const auto &beforeSlots = before.stack.allSlots();
     static const StackSlot unwritten{};
@@ -93,8 +120,13 @@ void widenChangedValues(const AbstractState &previous, AbstractState &joined,
       if (slots[k].spillSize != 8)
         continue;
       const StackSlot &old = k < beforeSlots.size() ? beforeSlots[k] : unwritten;
+      const StackSlot *hintSlot = hinted && k < hinted->stack.allSlots().size() &&
+                                          hinted->stack.allSlots()[k].spillSize == 8
+                                      ? &hinted->stack.allSlots()[k]
+                                      : nullptr;
       if (old.spillSize == 8)
-        widenValue(old.spilled, slots[k].spilled, thresholds);
+        widenValue(old.spilled, slots[k].spilled, thresholds,
+                   hintSlot ? &hintSlot->spilled : nullptr);
       else if (slots[k].spilled.isScalar())
         slots[k].spilled = RegisterValue::unknown();
     }

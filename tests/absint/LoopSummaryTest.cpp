@@ -217,3 +217,77 @@ TEST_CASE("loops: paths inside an unrolled loop are never joined") {
   CHECK(unrolled.verdict() == Verdict::Accept);
   CHECK(unrolled.result.stats.joins == 0);
 }
+
+namespace {
+
+/// Counts r1 up to a length (the sum of two bytes read from a `valueSize`-byte global), then
+/// writes the byte of the global at r1: safe when the global has at least 511 bytes (the
+/// length is at most 510, so is r1 at the exit). No constant in the program says so, and
+/// the tnum allows 511: widening at the head loses the bound, and only a descending step
+/// recovers it.
+AsmProgram countToLength(std::uint32_t valueSize) {
+  AsmProgram program{"r6 = 0xfeee0000 ll\n"
+                     "r7 = *(u8 *)(r6 + 0)\n"
+                     "r8 = *(u8 *)(r6 + 1)\n"
+                     "r7 += r8\n"
+                     "r1 = 0\n"
+                     "loop:\n"
+                     "if r1 >= r7 goto done\n"
+                     "r1 += 1\n"
+                     "goto loop\n"
+                     "done:\n"
+                     "r6 += r1\n"
+                     "*(u8 *)(r6 + 0) = 0\n"
+                     "r0 = 0\n"
+                     "exit\n"};
+  program.maps = {mapOf(MapType::Array, 4, valueSize, 1)};
+  program.options.loops = LoopMode::Summarize;
+  return program;
+}
+
+} // namespace
+
+TEST_CASE("loops: a descending step narrows a summarised head to what the loop keeps") {
+  const auto narrowed = verifyAsm(countToLength(511));
+  CHECK(narrowed.verdict() == Verdict::Accept);
+  CHECK(narrowed.result.stats.narrowingSteps == 1);
+  CHECK(narrowed.result.stats.loopsSummarized == 1);
+
+  // One byte short: r1 reaches 510 at the exit, and the narrowed analysis refuses too,
+  // with the first analysis's finding.
+  const auto refused = verifyAsm(countToLength(510));
+  CHECK(refused.verdict() == Verdict::Reject);
+  CHECK(refused.rule() == Rule::MapValueBounds);
+  CHECK(refused.result.stats.narrowingSteps == 0);
+}
+
+TEST_CASE("loops: exits that meet after an unrolled loop keep their own counts") {
+  // Each exit of the loop reaches the store with its own r1; joining them where many meet
+  // blurs r1, so the program is explored again path by path, as the kernel does.
+  const auto exits = [](std::uint32_t valueSize) {
+    AsmProgram program{"r6 = 0xfeee0000 ll\n"
+                       "r7 = *(u8 *)(r6 + 0)\n"
+                       "r1 = 0\n"
+                       "loop:\n"
+                       "if r1 >= r7 goto done\n"
+                       "r2 = *(u8 *)(r6 + 1)\n"
+                       "if r2 == 0 goto done\n"
+                       "r1 += 1\n"
+                       "goto loop\n"
+                       "done:\n"
+                       "r6 += r1\n"
+                       "*(u8 *)(r6 + 0) = 0\n"
+                       "r0 = 0\n"
+                       "exit\n"};
+    program.maps = {mapOf(MapType::Array, 4, valueSize, 1)};
+    program.options.loops = LoopMode::Unroll;
+    return verifyAsm(program);
+  };
+  const auto accepted = exits(256);
+  CHECK(accepted.verdict() == Verdict::Accept);
+  CHECK(accepted.result.stats.joins == 0);
+  const auto refused = exits(255);
+  CHECK(refused.verdict() == Verdict::Reject);
+  CHECK(refused.rule() == Rule::MapValueBounds);
+  CHECK(refused.message().find("offset 255") != std::string::npos);
+}

@@ -123,13 +123,16 @@ struct VerifyStats {
   std::uint64_t instructionsProcessed = 0; ///< instructions analysed over all paths
   std::uint64_t states = 0;                ///< states kept for pruning
   std::uint64_t prunedPaths = 0;
-  std::uint64_t joins = 0; ///< paths joined at merge points (statesBeforeJoin)
+  /// Paths joined at merge points outside loop heads (statesBeforeJoin).
+  std::uint64_t joins = 0;
   std::uint64_t timeMicroseconds = 0;
   std::uint64_t peakStateBytes = 0;  ///< memory held by kept and pending states
   std::uint32_t maxStackDepth = 0;   ///< the deepest call chain's combined stack
   std::uint32_t loopsSummarized = 0; ///< loops proven to end by a ranking variable
   /// Iterations of loops bounded by may_goto or a callback helper that were widened.
   std::uint64_t boundedLoopWidenings = 0;
+  /// Descending steps that narrowed summarised loop heads before the program was accepted.
+  std::uint32_t narrowingSteps = 0;
 };
 
 struct VerifyResult {
