@@ -195,7 +195,7 @@ StepOutcome Analysis::step(AbstractState state, std::uint32_t index) {
         } else if constexpr (std::is_same_v<T, Atomic>) {
           return simple(executeAtomic(state, insn));
         } else if constexpr (std::is_same_v<T, LoadPacket>) {
-          return simple(executeLoadPacket(state, insn));
+          return executeLoadPacket(std::move(state), insn, index);
         } else if constexpr (std::is_same_v<T, Jump>) {
           outcome.successors.push_back({std::move(state), *target});
           return std::move(outcome);

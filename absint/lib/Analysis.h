@@ -124,7 +124,8 @@ private:
   Check executeLoad(AbstractState &state, const Load &load);
   Check executeStore(AbstractState &state, const Store &store);
   Check executeAtomic(AbstractState &state, const Atomic &atomic);
-  Check executeLoadPacket(AbstractState &state, const LoadPacket &load);
+  StepOutcome executeLoadPacket(AbstractState state, const LoadPacket &load, std::uint32_t index);
+  Check checkLoadPacket(const AbstractState &state, const LoadPacket &load);
   StepOutcome executeBranch(AbstractState state, const ConditionalJump &jump, std::uint32_t index);
   StepOutcome executeCall(AbstractState state, const Call &call, std::uint32_t index);
   StepOutcome executeHelper(AbstractState state, const Call &call, std::uint32_t index);
@@ -159,6 +160,10 @@ private:
   std::vector<bool> changesPacketData;
   std::uint32_t currentIndex = 0;
 };
+
+/// The first LD_ABS, LD_IND or tail call in a subprogram whose BTF prototype does not return
+/// a scalar (or that has none), with its instruction: the kernel refuses the program.
+std::optional<std::pair<Diagnostic, std::uint32_t>> checkAbnormalReturns(const ProgramInput &input);
 
 /// The stack depth the kernel charges a function (rounded up as the JIT does).
 std::uint32_t chargedStackDepth(std::uint32_t depth);

@@ -205,6 +205,12 @@ VerifyResult verify(const ProgramInput &input, const VerifyOptions &options) {
     result.diagnostics.push_back(std::move(diagnostic));
     return result;
   }
+  if (auto abnormal = detail::checkAbnormalReturns(input)) {
+    detail::placeDiagnostic(abnormal->first, *input.code, abnormal->second);
+    result.verdict = Verdict::Reject;
+    result.diagnostics.push_back(std::move(abnormal->first));
+    return result;
+  }
   result = verifyLoops(input, options, true);
   if (result.verdict != Verdict::Accept && result.stats.boundedLoopWidenings > 0) {
     // Widening a loop that may_goto or a callback helper bounds lost a value the program

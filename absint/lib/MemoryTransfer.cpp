@@ -614,17 +614,41 @@ Check Analysis::executeAtomic(AbstractState &state, const Atomic &atomic) {
   return std::nullopt;
 }
 
-Check Analysis::executeLoadPacket(AbstractState &state, const LoadPacket &load) {
+StepOutcome Analysis::executeLoadPacket(AbstractState state, const LoadPacket &load,
+                                        std::uint32_t index) {
+  StepOutcome outcome;
+  if (auto failed = checkLoadPacket(state, load)) {
+    outcome.violation = std::move(failed);
+    return outcome;
+  }
+  // When the load fails (past the packet's end), the function returns 0: in the program
+  // that ends it; in a subprogram, its caller goes on with r0 = 0.
+  if (state.frames.size() > 1) {
+    AbstractState failed = state;
+    failed.reg(0) = RegisterValue::constant(0);
+    outcome = executeExit(std::move(failed), index);
+    if (outcome.violation)
+      return outcome;
+  }
+  for (unsigned r = 1; r <= 5; ++r)
+    state.reg(r) = RegisterValue::uninitialized();
+  state.reg(0) = RegisterValue::ofScalar(scalarOfBytes(bytes(load.width)));
+  outcome.successors.insert(outcome.successors.begin(), {std::move(state), index + 1});
+  return outcome;
+}
+
+Check Analysis::checkLoadPacket(const AbstractState &state, const LoadPacket &load) {
   if (!legacyPacketLoadsAllowed(input.type))
     return violation(Rule::InvalidInstruction,
                      "BPF_LD_[ABS|IND] instructions are not allowed for " +
                          std::string(nameOf(input.type)) + " programs",
                      state);
-  if (state.frames.size() > 1)
-    return violation(Rule::Unsupported,
-                     "BPF_LD_[ABS|IND] in a subprogram (whose failure returns from the "
-                     "subprogram) is not checked by bpfcheck yet",
-                     state);
+  for (const Frame &frame : state.frames)
+    if (frame.isCallback)
+      return violation(Rule::InvalidInstruction,
+                       "cannot use BPF_LD_[ABS|IND] within callback: its failure would return "
+                       "from the callback early",
+                       state);
   if (!state.references.empty())
     return violation(Rule::UnreleasedReference,
                      "BPF_LD_[ABS|IND] cannot be mixed with socket references: it may end the "
@@ -646,9 +670,6 @@ Check Analysis::executeLoadPacket(AbstractState &state, const LoadPacket &load) 
                        registerName(load.src.index) + " must hold a scalar offset for BPF_LD_IND",
                        state, {load.src.index});
   }
-  for (unsigned r = 1; r <= 5; ++r)
-    state.reg(r) = RegisterValue::uninitialized();
-  state.reg(0) = RegisterValue::ofScalar(scalarOfBytes(bytes(load.width)));
   return std::nullopt;
 }
 

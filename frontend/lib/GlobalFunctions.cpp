@@ -146,4 +146,26 @@ std::vector<GlobalFunction> describeGlobalFunctions(const Program &program, cons
   return functions;
 }
 
+std::vector<FunctionReturn> describeFunctionReturns(const Program &program, const btf *types) {
+  std::vector<FunctionReturn> returns;
+  if (!types)
+    return returns;
+  for (const FuncInfoRecord &record : program.funcInfo) {
+    const btf_type *function = btf__type_by_id(types, record.typeId);
+    const btf_type *proto =
+        function && btf_is_func(function) ? btf__type_by_id(types, function->type) : nullptr;
+    FunctionReturn described;
+    described.pc = record.insnOffset;
+    if (proto && btf_is_func_proto(proto) && proto->type != 0) {
+      // btf_type_is_small_int (an int of at most 8 bytes) or any enum.
+      std::uint32_t id = proto->type;
+      const btf_type *type = skipModifiers(*types, id);
+      described.scalar = type && ((btf_is_int(type) && type->size <= 8) || btf_is_enum(type) ||
+                                  btf_is_enum64(type));
+    }
+    returns.push_back(described);
+  }
+  return returns;
+}
+
 } // namespace bpfcheck

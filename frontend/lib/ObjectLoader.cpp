@@ -389,6 +389,7 @@ private:
     program.relocations = std::move(linked->relocations);
     attachBtfRecords(*linked, program);
     program.globalFunctions = describeGlobalFunctions(program, objectBtf.get());
+    program.functionReturns = describeFunctionReturns(program, objectBtf.get());
     return program;
   }
 };

@@ -48,6 +48,8 @@ struct AsmProgram {
   std::optional<AttachType> attach;
   std::vector<absint::MapDescriptor> maps;
   bool gpl = true;
+  /// Per function: whether its (pretended) BTF prototype returns a scalar; empty: no BTF.
+  std::vector<bool> functionReturnsScalar;
   absint::VerifyOptions options;
 };
 
@@ -85,6 +87,7 @@ inline VerifiedProgram verifyAsm(const AsmProgram &program) {
   input.attach = program.attach;
   input.maps = program.maps;
   input.gplCompatible = program.gpl;
+  input.functionReturnsScalar = program.functionReturnsScalar;
   verified.result = absint::verify(input, program.options);
   return verified;
 }

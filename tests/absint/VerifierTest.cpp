@@ -296,3 +296,52 @@ TEST_CASE("verifier: a copy plus a constant stays linked to its original") {
   program.text.replace(program.text.find("15"), 2, "16");
   CHECK(verifyAsm(program).rule() == Rule::MapValueBounds);
 }
+
+TEST_CASE("verifier: LD_ABS in a subprogram returns 0 to the caller when it fails") {
+  // The subprogram returns 1 when its load succeeds; the caller writes the stack at
+  // fp-8 + 8 * (1 - result): in the frame for 1, past it for the early return's 0.
+  const auto caller = [](std::string_view from) {
+    AsmProgram program{"r6 = r1\n"
+                       "call sub\n"
+                       "r2 = 1\n"
+                       "r2 -= r0\n"
+                       "r2 <<= 3\n"
+                       "r1 = r10\n"
+                       "r1 += " +
+                       std::string(from) +
+                       "\n"
+                       "r1 += r2\n"
+                       "*(u64 *)(r1 + 0) = 0\n"
+                       "r0 = 0\n"
+                       "exit\n"
+                       "sub:\n"
+                       "r6 = r1\n"
+                       "r0 = *(u8 *)skb[23]\n"
+                       "r0 = 1\n"
+                       "exit\n"};
+    program.functionReturnsScalar = {true, true};
+    return program;
+  };
+  const auto early = verifyAsm(caller("-8"));
+  CHECK(early.verdict() == Verdict::Reject);
+  CHECK(early.rule() == Rule::StackBounds);
+  CHECK(verifyAsm(caller("-16")).verdict() == Verdict::Accept);
+
+  // Without BTF, or when the subprogram's prototype does not return a scalar, the kernel
+  // refuses LD_ABS (and tail calls) there before looking at any path.
+  AsmProgram noBtf = caller("-16");
+  noBtf.functionReturnsScalar.clear();
+  CHECK(verifyAsm(noBtf).rule() == Rule::InvalidInstruction);
+  CHECK(verifyAsm(noBtf).message().find("without BTF") != std::string::npos);
+  AsmProgram returnsVoid = caller("-16");
+  returnsVoid.functionReturnsScalar = {true, false};
+  CHECK(verifyAsm(returnsVoid).message().find("only allowed in functions that return 'int'") !=
+        std::string::npos);
+  AsmProgram tailCall{"call sub\nr0 = 0\nexit\nsub:\nr2 = 0xfeed0000 ll\nr3 = 0\ncall 12\n"
+                      "r0 = 0\nexit\n"};
+  tailCall.maps = {mapOf(MapType::ProgArray, 4, 4, 4)};
+  tailCall.functionReturnsScalar = {true, false};
+  CHECK(verifyAsm(tailCall).message().find("tail_call is only allowed") != std::string::npos);
+  tailCall.functionReturnsScalar = {true, true};
+  CHECK(verifyAsm(tailCall).verdict() == Verdict::Accept);
+}

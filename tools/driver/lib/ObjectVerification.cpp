@@ -81,6 +81,14 @@ absint::ProgramInput programInput(const Object &object, const Program &program,
     }
     input.globalFunctions.push_back(std::move(signature));
   }
+  if (!program.functionReturns.empty()) {
+    input.functionReturnsScalar.assign(program.code.functions.size(), false);
+    for (const FunctionReturn &returned : program.functionReturns)
+      if (const auto entry = program.code.indexOfPc(returned.pc))
+        for (std::size_t f = 0; f < program.code.functions.size(); ++f)
+          if (program.code.functions[f].firstInstruction == *entry)
+            input.functionReturnsScalar[f] = returned.scalar;
+  }
   input.maps.reserve(object.maps.size());
   for (const MapDefinition &map : object.maps)
     input.maps.push_back(describeMap(map));

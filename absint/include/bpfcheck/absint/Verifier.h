@@ -76,6 +76,10 @@ struct ProgramInput {
   const KernelTypes *kernelTypes = nullptr;
   /// The global functions, verified separately.
   std::vector<GlobalFunctionSignature> globalFunctions;
+  /// Per function of `code` (same order): whether its BTF prototype returns a scalar (an
+  /// int or an enum), which LD_ABS, LD_IND and tail calls in subprograms need; empty when
+  /// the program has no BTF function records (the kernel then refuses them there).
+  std::vector<bool> functionReturnsScalar;
   /// Why the code could not be decoded or linked; non-empty: rejected with this message.
   std::string malformed;
 };

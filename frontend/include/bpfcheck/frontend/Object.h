@@ -113,6 +113,13 @@ struct GlobalFunction {
   bool returnsVoid = false;
 };
 
+/// Whether a function's BTF prototype returns a scalar (an int of at most 8 bytes, or an
+/// enum): the kernel allows LD_ABS, LD_IND and tail calls only in subprograms that do.
+struct FunctionReturn {
+  std::uint32_t pc = 0; ///< entry slot in the program's code
+  bool scalar = false;
+};
+
 /// A program ready to load: relocated code, decoded into the IR, with its type.
 struct Program {
   std::string name;    ///< the function symbol's name
@@ -146,6 +153,8 @@ struct Program {
   std::vector<LineInfoRecord> lineInfo;
   /// The subprograms with global linkage (BTF), which the kernel verifies on their own.
   std::vector<GlobalFunction> globalFunctions;
+  /// What each function with a BTF record (func_info) returns; empty without BTF.
+  std::vector<FunctionReturn> functionReturns;
 };
 
 /// A whole object file.
