@@ -97,6 +97,18 @@ Check Analysis::pointerArithmetic(AbstractState &state, const Alu &alu) {
                      "r" + std::to_string(dst) + " pointer arithmetic on " +
                          typeName(RegisterValue::ofPointer(pointer)) + " prohibited",
                      state, {dst});
+  // Without CAP_BPF, adding a register to a pointer is masked against speculation, which
+  // the kernel can do only for stack and map-value pointers (sanitize_ptr_alu).
+  const bool registerOperand = std::holds_alternative<Reg>(alu.src);
+  if (!options.privileged && registerOperand && (alu.op == AluOp::Add || alu.op == AluOp::Sub) &&
+      pointer.region != RegionKind::Stack && pointer.region != RegionKind::MapValue) {
+    const unsigned pointerRegister = dstIsPointer ? dst : std::get<Reg>(alu.src).index;
+    return violation(Rule::PointerArithmetic,
+                     registerName(pointerRegister) +
+                         " has pointer with unsupported alu operation, pointer arithmetic with "
+                         "it prohibited for !root",
+                     state, {pointerRegister});
+  }
   if (auto why = insaneOffset(offset, 0, pointer))
     return violation(Rule::PointerArithmetic, *why, state, {dst});
   if (auto why = insaneOffset(pointer.variableOffset, pointer.fixedOffset, pointer))

@@ -138,8 +138,10 @@ private:
   Check checkContextAccess(AbstractState &state, unsigned base, std::int64_t offset, unsigned size,
                            AccessKind kind, RegisterValue *loaded, bool signExtend);
   Check checkReturnValue(const AbstractState &state) const;
-  /// Loads (and refused stores) through a BTF-typed kernel pointer.
-  Check checkKernelObjectAccess(AbstractState &state, unsigned base, std::int64_t at, unsigned size,
+  /// An access to the kernel struct `structName` (shown in messages as `shownAs`) through
+  /// `base`: a BTF-typed pointer, or a map pointer reading its map's struct.
+  Check checkKernelObjectAccess(AbstractState &state, unsigned base, std::string_view structName,
+                                const std::string &shownAs, std::int64_t at, unsigned size,
                                 AccessKind kind, RegisterValue *loaded);
   Check checkKernelObjectWrite(AbstractState &state, unsigned base, std::int64_t offset,
                                unsigned size);

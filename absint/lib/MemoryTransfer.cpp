@@ -5,6 +5,7 @@
 
 #include "bpfcheck/absint/ScalarConversions.h"
 #include "bpfcheck/platform/KernelTypes.h"
+#include "bpfcheck/platform/MapTypeRules.h"
 #include "bpfcheck/platform/ProgramRules.h"
 
 #include <algorithm>
@@ -380,7 +381,31 @@ Check Analysis::checkMemoryAccess(AbstractState &state, unsigned base, std::int6
     return std::nullopt;
   }
   case RegionKind::BtfObject:
-    return checkKernelObjectAccess(state, base, at, size, kind, loaded);
+    return checkKernelObjectAccess(state, base, pointer.btfType, typeName(address), at, size, kind,
+                                   loaded);
+  case RegionKind::MapPointer: {
+    // The struct embedding the map (bpf_array, bpf_htab, ...) may be read by loaders with
+    // CAP_PERFMON (check_ptr_to_map_access).
+    const std::string_view mapStruct = kernelStructOfMap(input.maps[pointer.map].type);
+    if (!options.privileged)
+      return violation(Rule::InvalidDereference,
+                       registerName(base) +
+                           " is a map pointer: access is allowed only to CAP_PERFMON and "
+                           "CAP_SYS_ADMIN",
+                       state, {base});
+    if (mapStruct.empty())
+      return violation(Rule::InvalidDereference,
+                       "map_ptr access not supported for map type " +
+                           std::to_string(static_cast<unsigned>(input.maps[pointer.map].type)),
+                       state, {base});
+    if (kind == AccessKind::Write)
+      return violation(Rule::ReadOnlyWrite,
+                       "only read from " + std::string(mapStruct) +
+                           " is supported: a map's own struct is read-only",
+                       state, {base});
+    return checkKernelObjectAccess(state, base, mapStruct, std::string(mapStruct), at, size, kind,
+                                   loaded);
+  }
   case RegionKind::XdpSock:
   case RegionKind::TracepointBuffer:
     return violation(Rule::Unsupported,
@@ -389,7 +414,6 @@ Check Analysis::checkMemoryAccess(AbstractState &state, unsigned base, std::int6
                          "check yet",
                      state, {base});
   case RegionKind::PacketEnd:
-  case RegionKind::MapPointer:
   case RegionKind::Function:
     break;
   }
@@ -399,33 +423,34 @@ Check Analysis::checkMemoryAccess(AbstractState &state, unsigned base, std::int6
                    state, {base});
 }
 
-Check Analysis::checkKernelObjectAccess(AbstractState &state, unsigned base, std::int64_t at,
-                                        unsigned size, AccessKind kind, RegisterValue *loaded) {
+Check Analysis::checkKernelObjectAccess(AbstractState &state, unsigned base,
+                                        std::string_view structName, const std::string &shownAs,
+                                        std::int64_t at, unsigned size, AccessKind kind,
+                                        RegisterValue *loaded) {
   const RegisterValue &address = state.reg(base);
   const PointerValue &pointer = address.pointer;
   if (!input.kernelTypes)
     return violation(Rule::Unsupported,
-                     "accesses through " + typeName(address) +
+                     "accesses through " + shownAs +
                          " pointers need the kernel's BTF, which was not given",
                      state, {base});
   if (!isConstant(pointer.variableOffset))
     return violation(Rule::VariableOffset,
-                     registerName(base) + " is " + typeName(address) +
-                         " invalid variable offset: off=" + std::to_string(at) + ", var_off=(" +
-                         describe(pointer.variableOffset) +
+                     registerName(base) + " is " + shownAs + " invalid variable offset: off=" +
+                         std::to_string(at) + ", var_off=(" + describe(pointer.variableOffset) +
                          "): kernel objects are read at constant offsets",
                      state, {base});
   const std::int64_t offset =
       at + static_cast<std::int64_t>(pointer.variableOffset.bits.value.bits);
   if (offset < 0)
     return violation(Rule::MemoryBounds,
-                     registerName(base) + " is " + typeName(address) +
+                     registerName(base) + " is " + shownAs +
                          " invalid negative access: off=" + std::to_string(offset),
                      state, {base});
   if (kind == AccessKind::Write)
     return checkKernelObjectWrite(state, base, offset, size);
-  const KernelField field =
-      input.kernelTypes->readField(pointer.btfType, static_cast<std::uint32_t>(offset), size);
+  const KernelField field = input.kernelTypes->readField(
+      structName, static_cast<std::uint32_t>(offset), size, pointer.trust == Trust::Untrusted);
   if (!field.allowed)
     return violation(Rule::MemoryBounds, field.reason, state, {base});
   if (!loaded)
@@ -439,7 +464,7 @@ Check Analysis::checkKernelObjectAccess(AbstractState &state, unsigned base, std
     object.btfType = field.pointee;
     object.trust = pointer.trust;
     if (pointer.trust == Trust::Trusted) {
-      const FieldTrust trust = trustOfPointerField(pointer.btfType, field.member);
+      const FieldTrust trust = trustOfPointerField(structName, field.member);
       object.trust = trust == FieldTrust::Untrusted ? Trust::Untrusted : Trust::Trusted;
       if (trust == FieldTrust::RcuOrNull || trust == FieldTrust::TrustedOrNull) {
         object.maybeNull = true;

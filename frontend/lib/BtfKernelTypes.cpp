@@ -42,7 +42,7 @@ std::string_view pointeeStruct(const btf *types, std::uint32_t pointerId) {
 }
 
 KernelField walk(const btf *types, std::uint32_t typeId, std::string_view structName,
-                 std::uint32_t offset, std::uint32_t size, int depth) {
+                 std::uint32_t offset, std::uint32_t size, bool untrusted, int depth) {
   const btf_type *type = skipModifiers(*types, typeId);
   KernelField field;
   if (!type || depth > 32) {
@@ -57,11 +57,17 @@ KernelField walk(const btf *types, std::uint32_t typeId, std::string_view struct
       return field;
     }
     return walk(types, array->type, structName, offset % std::uint32_t(elementSize), size,
-                depth + 1);
+                untrusted, depth + 1);
   }
   if (!(btf_is_struct(type) || btf_is_union(type))) {
+    if (btf_is_ptr(type) && (offset != 0 || size != 8)) {
+      field.reason = "cannot read part of a pointer in struct " + std::string(structName) +
+                     " (off " + std::to_string(offset) + " size " + std::to_string(size) +
+                     " within it): a pointer is read whole";
+      return field;
+    }
     field.allowed = true;
-    field.isPointer = btf_is_ptr(type) && offset == 0 && size == 8;
+    field.isPointer = btf_is_ptr(type);
     if (field.isPointer)
       field.pointee = pointeeStruct(types, typeId);
     field.isPointer = field.isPointer && !field.pointee.empty();
@@ -79,17 +85,34 @@ KernelField walk(const btf *types, std::uint32_t typeId, std::string_view struct
     const long memberSize = btf__resolve_size(types, member->type);
     if (memberSize <= 0 || offset < memberOffset || offset >= memberOffset + memberSize)
       continue;
+    const char *memberName = btf__name_by_offset(types, member->name_off);
+    const std::string shownMember = memberName ? memberName : "";
+    std::uint32_t memberTypeId = member->type;
+    const btf_type *memberType = skipModifiers(*types, memberTypeId);
+    const bool pointer = memberType && btf_is_ptr(memberType);
+    if (pointer && (offset != memberOffset || size != memberSize)) {
+      field.reason = "cannot access ptr member " + shownMember + " with moff " +
+                     std::to_string(memberOffset) + " in struct " +
+                     std::string(nameOf(types, type)) + " with off " + std::to_string(offset) +
+                     " size " + std::to_string(size) + ": a pointer is read whole";
+      return field;
+    }
+    const bool nested = memberType && (btf_is_struct(memberType) || btf_is_union(memberType));
     if (offset + size > memberOffset + memberSize) {
-      // Straddling two members: only a number.
-      field.allowed = true;
+      // Past the member's end: never out of a nested struct; out of a number (or an array
+      // of them) only through untrusted pointers, and then it reads a number.
+      field.allowed = untrusted && !nested;
+      if (!field.allowed)
+        field.reason = "access beyond the end of member " + shownMember +
+                       " (mend:" + std::to_string(memberOffset + memberSize) + ") in struct " +
+                       std::string(nameOf(types, type)) + " with off " + std::to_string(offset) +
+                       " size " + std::to_string(size);
       return field;
     }
     KernelField inner =
-        walk(types, member->type, structName, offset - memberOffset, size, depth + 1);
-    if (inner.member.empty()) {
-      const char *memberName = btf__name_by_offset(types, member->name_off);
+        walk(types, member->type, structName, offset - memberOffset, size, untrusted, depth + 1);
+    if (inner.member.empty())
       inner.member = memberName ? std::string_view(memberName) : std::string_view();
-    }
     return inner;
   }
   field.reason = "struct " + std::string(structName) + " doesn't have field at offset " +
@@ -140,7 +163,7 @@ BtfKernelTypes::BtfKernelTypes(std::string path)
 BtfKernelTypes::~BtfKernelTypes() = default;
 
 KernelField BtfKernelTypes::readField(std::string_view structName, std::uint32_t offset,
-                                      std::uint32_t size) const {
+                                      std::uint32_t size, bool untrusted) const {
   KernelField field;
   auto types = loaded->target.get("reading struct " + std::string(structName));
   if (!types) {
@@ -155,7 +178,7 @@ KernelField BtfKernelTypes::readField(std::string_view structName, std::uint32_t
     field.reason = "the kernel's BTF has no struct " + name;
     return field;
   }
-  return walk(*types, std::uint32_t(id), structName, offset, size, 0);
+  return walk(*types, std::uint32_t(id), structName, offset, size, untrusted, 0);
 }
 
 std::optional<std::pair<std::uint32_t, std::uint32_t>>

@@ -15,84 +15,93 @@
 #define CORPUS_CORE __attribute__((preserve_access_index))
 
 struct qstr {
-	const unsigned char *name;
-	__u32 len;
+  const unsigned char *name;
+  __u32 len;
 } CORPUS_CORE;
 
 struct dentry {
-	struct qstr d_name;
-	struct dentry *d_parent;
+  struct qstr d_name;
+  struct dentry *d_parent;
 } CORPUS_CORE;
 
 struct path {
-	struct dentry *dentry;
+  struct dentry *dentry;
 } CORPUS_CORE;
 
 struct inode {
-	__u64 i_ino;
-	unsigned short i_mode;
+  __u64 i_ino;
+  unsigned short i_mode;
 } CORPUS_CORE;
 
 struct file {
-	struct path f_path;
-	struct inode *f_inode;
-	unsigned int f_flags;
+  struct path f_path;
+  struct inode *f_inode;
+  unsigned int f_flags;
 } CORPUS_CORE;
 
 struct task_struct {
-	int pid;
-	int tgid;
-	unsigned int flags;
-	char comm[16];
-	struct task_struct *real_parent;
+  int pid;
+  int tgid;
+  unsigned int flags;
+  char comm[16];
+  struct task_struct *real_parent;
 } CORPUS_CORE;
 
+struct bpf_map_ops;
+
 struct bpf_map {
-	__u32 id;
-	char name[16];
-	__u32 max_entries;
-	__u32 key_size;
-	__u32 value_size;
+  const struct bpf_map_ops *ops;
+  __u32 id;
+  char name[16];
+  __u32 max_entries;
+  __u32 key_size;
+  __u32 value_size;
+} CORPUS_CORE;
+
+struct bpf_array {
+  struct bpf_map map;
+  __u32 elem_size;
+  __u32 index_mask;
 } CORPUS_CORE;
 
 struct bpf_prog_aux {
-	__u32 id;
-	char name[16];
+  __u32 id;
+  char name[16];
 } CORPUS_CORE;
 
 struct bpf_prog {
-	__u32 len;
-	struct bpf_prog_aux *aux;
+  __u32 len;
+  struct bpf_prog_aux *aux;
 } CORPUS_CORE;
 
 struct seq_file;
 
 struct bpf_iter_meta {
-	struct seq_file *seq;
-	__u64 session_id;
-	__u64 seq_num;
+  struct seq_file *seq;
+  __u64 session_id;
+  __u64 seq_num;
 } CORPUS_CORE;
 
 struct bpf_iter__bpf_map {
-	struct bpf_iter_meta *meta;
-	struct bpf_map *map;
+  struct bpf_iter_meta *meta;
+  struct bpf_map *map;
 } CORPUS_CORE;
 
 struct bpf_iter__bpf_prog {
-	struct bpf_iter_meta *meta;
-	struct bpf_prog *prog;
+  struct bpf_iter_meta *meta;
+  struct bpf_prog *prog;
 } CORPUS_CORE;
 
 struct bpf_iter__task {
-	struct bpf_iter_meta *meta;
-	struct task_struct *task;
+  struct bpf_iter_meta *meta;
+  struct task_struct *task;
 } CORPUS_CORE;
 
 struct bpf_iter__task_file {
-	struct bpf_iter_meta *meta;
-	struct task_struct *task;
-	__u32 fd;
-	struct file *file;
+  struct bpf_iter_meta *meta;
+  struct task_struct *task;
+  __u32 fd;
+  struct file *file;
 } CORPUS_CORE;
 
 #endif /* BPFCHECK_CORPUS_KERNEL_H */

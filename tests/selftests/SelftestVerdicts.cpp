@@ -3,15 +3,18 @@
 // compared with the verdicts the tests expect of a privileged load.
 //
 //   bpfcheck-selftest-verdicts EXPECTATIONS OBJECT_DIR [--btf-dir DIR] [--verdicts TSV]
-//                              [--show-disagreements] [--kernel]
+//                              [--show-disagreements] [--kernel] [--unprivileged]
 //                              [--loops auto|unroll|summarize]
 //
 // EXPECTATIONS is the expectations.tsv bpfcheck-selftests wrote. For every test expected to
 // load privileged (priv_verdict success or failure), the object is loaded and the program
 // verified; the report gives, per source file, the tests, the agreements, and the two kinds
 // of disagreement: bpfcheck accepts what the test expects to fail (the kind that matters
-// for safety) and bpfcheck rejects what should load. Files about features bpfcheck does
-// not model yet (kfuncs, arenas, dynptrs, ...) are reported apart, as out of scope. With
+// for safety) and bpfcheck rejects what should load. With --unprivileged, the tests' verdicts
+// for an unprivileged load (unpriv_verdict) are compared with bpfcheck's unprivileged rules
+// instead (and --kernel is not available: the oracle loads with root's capabilities). Files about
+// features bpfcheck does not model yet (kfuncs, arenas, dynptrs, ...) are reported apart, as out of
+// scope. With
 // --kernel, every disagreement is also loaded into the running kernel (the tests' stated
 // verdicts are those of Linux 6.12; the running kernel decides): a disagreement the running
 // kernel sides with bpfcheck on is counted apart. Exit
@@ -81,7 +84,7 @@ int main(int argc, char **argv) {
   if (argc < 3) {
     std::fprintf(stderr, "usage: bpfcheck-selftest-verdicts EXPECTATIONS OBJECT_DIR "
                          "[--btf-dir DIR] [--verdicts TSV] [--show-disagreements] [--kernel] "
-                         "[--loops auto|unroll|summarize]\n");
+                         "[--unprivileged] [--loops auto|unroll|summarize]\n");
     return 2;
   }
   const std::string expectationsPath = argv[1];
@@ -100,6 +103,8 @@ int main(int argc, char **argv) {
       showDisagreements = true;
     else if (std::strcmp(argv[i], "--kernel") == 0)
       askKernel = true;
+    else if (std::strcmp(argv[i], "--unprivileged") == 0)
+      options.privileged = false;
     else if (std::strcmp(argv[i], "--loops") == 0 && i + 1 < argc) {
       const char *mode = argv[++i];
       const auto loops = absint::loopModeNamed(mode);
@@ -112,6 +117,11 @@ int main(int argc, char **argv) {
       std::fprintf(stderr, "bpfcheck-selftest-verdicts: unknown argument '%s'\n", argv[i]);
       return 2;
     }
+  }
+  if (askKernel && !options.privileged) {
+    std::fprintf(stderr, "bpfcheck-selftest-verdicts: --kernel loads with root's capabilities, "
+                         "so it does not go with --unprivileged\n");
+    return 2;
   }
   std::ifstream in(expectationsPath);
   if (!in) {
@@ -133,14 +143,19 @@ int main(int argc, char **argv) {
           btfPathColumn = i;
       continue;
     }
-    if (fields.size() < 9 || fields[3] == "auxiliary" || fields[4] != "yes")
+    // file, program, section, kind, loaded, priv_verdict, priv_retval, priv_retval_value,
+    // priv_msgs, unpriv_verdict, unpriv_retval, unpriv_retval_value, unpriv_msgs, ...
+    const std::size_t verdictColumn = options.privileged ? 5 : 9;
+    const std::size_t messagesColumn = options.privileged ? 8 : 12;
+    if (fields.size() <= messagesColumn || fields[3] == "auxiliary" || fields[4] != "yes")
       continue;
-    const std::string &verdict = fields[5];
+    const std::string &verdict = fields[verdictColumn];
     if (verdict != "success" && verdict != "failure")
       continue;
     const std::string btfPath =
         btfPathColumn && btfPathColumn < fields.size() ? fields[btfPathColumn] : std::string();
-    byFile[fields[0]].push_back({fields[0], fields[1], verdict == "success", fields[8], btfPath});
+    byFile[fields[0]].push_back(
+        {fields[0], fields[1], verdict == "success", fields[messagesColumn], btfPath});
   }
 
   std::ofstream verdicts;

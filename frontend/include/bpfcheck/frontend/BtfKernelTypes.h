@@ -15,8 +15,8 @@ public:
   explicit BtfKernelTypes(std::string path = {});
   ~BtfKernelTypes() override;
 
-  KernelField readField(std::string_view structName, std::uint32_t offset,
-                        std::uint32_t size) const override;
+  KernelField readField(std::string_view structName, std::uint32_t offset, std::uint32_t size,
+                        bool untrusted) const override;
   std::optional<std::pair<std::uint32_t, std::uint32_t>>
   memberExtent(std::string_view structName, std::string_view memberPath) const override;
   std::optional<AttachTargetInfo> attachTarget(ProgramType type, std::optional<AttachType> attach,

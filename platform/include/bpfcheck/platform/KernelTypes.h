@@ -58,9 +58,11 @@ std::span<const WritableKernelField> allWritableKernelFields();
 class KernelTypes {
 public:
   virtual ~KernelTypes() = default;
-  /// Reading `size` bytes at `offset` of the struct or union `structName`.
+  /// Reading `size` bytes at `offset` of the struct or union `structName` (the kernel's
+  /// btf_struct_walk): a pointer member only whole; a number within one member, or across
+  /// members through an untrusted pointer (`untrusted`).
   virtual KernelField readField(std::string_view structName, std::uint32_t offset,
-                                std::uint32_t size) const = 0;
+                                std::uint32_t size, bool untrusted) const = 0;
   /// The byte range [first, end) of a member (a dotted path through nested members) of a
   /// struct, or nothing if there is no such member.
   virtual std::optional<std::pair<std::uint32_t, std::uint32_t>>

@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace bpfcheck {
 
@@ -203,5 +204,9 @@ bool valueIsSocket(MapType map);
 /// Whether a lookup with a constant key below max_entries cannot return NULL (Linux 6.18's
 /// can_elide_value_nullness: arrays whose elements always exist).
 bool lookupOfConstantKeyIsNeverNull(MapType map);
+
+/// The kernel struct that embeds a map of this type ("bpf_array"), which programs with
+/// CAP_PERFMON may read through the map pointer; empty for a type without one.
+std::string_view kernelStructOfMap(MapType map);
 
 } // namespace bpfcheck
