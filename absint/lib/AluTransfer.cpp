@@ -155,7 +155,34 @@ Check Analysis::pointerArithmetic(AbstractState &state, const Alu &alu) {
   }
   if (auto why = insaneOffset(result.variableOffset, result.fixedOffset, result))
     return violation(Rule::PointerArithmetic, *why, state, {dst});
+  if (!options.privileged)
+    if (auto why = outsideForUnprivileged(result))
+      return violation(Rule::PointerArithmetic, registerName(dst) + " " + *why, state, {dst});
   target = RegisterValue::ofPointer(result);
+  return std::nullopt;
+}
+
+std::optional<std::string> Analysis::outsideForUnprivileged(const PointerValue &pointer) const {
+  // Without CAP_BPF the kernel masks later accesses against speculation, which needs the
+  // pointer itself in bounds after every step (sanitize_check_bounds).
+  if (pointer.region == RegionKind::Stack) {
+    if (!isConstant(pointer.variableOffset))
+      return "variable stack access prohibited for !root";
+    const std::int64_t offset =
+        pointer.fixedOffset + static_cast<std::int64_t>(pointer.variableOffset.bits.value.bits);
+    if (offset >= 0 || offset < -StackFrame::size)
+      return "stack pointer arithmetic goes out of range, prohibited for !root (offset " +
+             std::to_string(offset) + ")";
+  }
+  if (pointer.region == RegionKind::MapValue) {
+    const std::int64_t lowest =
+        pointer.fixedOffset + asSigned(pointer.variableOffset.signed64.minimum);
+    const std::uint64_t highest = static_cast<std::uint64_t>(pointer.fixedOffset) +
+                                  pointer.variableOffset.unsigned64.maximum.bits;
+    if (lowest < 0 || asSigned(pointer.variableOffset.signed64.minimum) < 0 ||
+        highest >= input.maps[pointer.map].valueSize)
+      return "pointer arithmetic of map value goes out of range, prohibited for !root";
+  }
   return std::nullopt;
 }
 

@@ -135,6 +135,9 @@ private:
   StepOutcome executeExit(AbstractState state, std::uint32_t index);
 
   Check pointerArithmetic(AbstractState &state, const Alu &alu);
+  /// Why a stack or map-value pointer may not be where arithmetic put it when the loader
+  /// lacks CAP_BPF (it must stay inside its region), or nothing.
+  std::optional<std::string> outsideForUnprivileged(const PointerValue &pointer) const;
   Check checkContextAccess(AbstractState &state, unsigned base, std::int64_t offset, unsigned size,
                            AccessKind kind, RegisterValue *loaded, bool signExtend);
   Check checkReturnValue(const AbstractState &state) const;
@@ -166,6 +169,10 @@ private:
 /// The first LD_ABS, LD_IND or tail call in a subprogram whose BTF prototype does not return
 /// a scalar (or that has none), with its instruction: the kernel refuses the program.
 std::optional<std::pair<Diagnostic, std::uint32_t>> checkAbnormalReturns(const ProgramInput &input);
+
+/// Without CAP_BPF: the first back edge of the control-flow graph (loops are refused), with
+/// the instruction it leaves from.
+std::optional<std::pair<Diagnostic, std::uint32_t>> checkBackEdges(const ProgramInput &input);
 
 /// The stack depth the kernel charges a function (rounded up as the JIT does).
 std::uint32_t chargedStackDepth(std::uint32_t depth);

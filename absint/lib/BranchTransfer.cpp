@@ -13,6 +13,27 @@ namespace bpfcheck::absint::detail {
 
 namespace {
 
+/// Whether the kernel knows a pointer of this kind is not NULL (reg_not_null): only then is
+/// a test against 0 decided without revealing anything. The context, the stack and packet
+/// pointers are not on its list.
+bool kernelKnowsNotNull(const PointerValue &pointer) {
+  switch (pointer.region) {
+  case RegionKind::MapPointer:
+  case RegionKind::MapValue:
+  case RegionKind::MapKey:
+  case RegionKind::Memory:
+  case RegionKind::RingbufRecord:
+  case RegionKind::Socket:
+  case RegionKind::SockCommon:
+  case RegionKind::TcpSock:
+    return true;
+  case RegionKind::BtfObject:
+    return pointer.trust == Trust::Trusted;
+  default:
+    return false;
+  }
+}
+
 /// The condition with its operands swapped (a < b  <=>  b > a).
 Condition swapped(Condition condition) {
   switch (condition) {
@@ -120,17 +141,33 @@ StepOutcome Analysis::executeBranch(AbstractState state, const ConditionalJump &
   }
 
   if (!options.privileged) {
-    const bool packetCompare = left.isPointer() && right.isPointer();
+    // Without CAP_PERFMON a comparison may not reveal an address (check_cond_jmp_op): only
+    // packet pointers against each other, and a maybe-NULL pointer against the constant 0.
+    const auto isPacketAny = [](const RegisterValue &value) {
+      return value.isPointer() && (value.pointer.region == RegionKind::Packet ||
+                                   value.pointer.region == RegionKind::PacketMeta ||
+                                   value.pointer.region == RegionKind::PacketEnd);
+    };
+    const bool packetCompare = srcReg && isPacketAny(left) && isPacketAny(right);
+    const bool againstZero =
+        right.isNull() && (jump.condition == Condition::Eq || jump.condition == Condition::Ne);
     const bool nullCheck =
-        (left.isPointer() && right.isNull()) || (right.isPointer() && left.isNull());
-    if (!packetCompare && !nullCheck) {
-      outcome.violation = violation(Rule::PointerLeak,
-                                    "r" +
-                                        std::to_string(left.isPointer() ? dst
-                                                       : srcReg         ? srcReg->index
-                                                                        : dst) +
-                                        " pointer comparison prohibited",
-                                    state, {dst});
+        !srcReg && againstZero && jump.is64 && left.isPointer() && left.pointer.maybeNull;
+    // A pointer the kernel knows is not NULL (reg_not_null) decides a test against 0.
+    const bool decided = againstZero && left.isPointer() && !left.pointer.maybeNull &&
+                         kernelKnowsNotNull(left.pointer);
+    std::optional<unsigned> revealed;
+    if (srcReg && right.isPointer() && !packetCompare)
+      revealed = srcReg->index;
+    else if (left.isPointer() && !packetCompare && !nullCheck && !decided)
+      revealed = dst;
+    if (revealed) {
+      outcome.violation =
+          violation(Rule::PointerLeak,
+                    registerName(*revealed) +
+                        " pointer comparison prohibited: without CAP_PERFMON a comparison "
+                        "may not reveal an address",
+                    state, {*revealed});
       return outcome;
     }
   }

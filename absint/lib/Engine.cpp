@@ -205,10 +205,14 @@ VerifyResult verify(const ProgramInput &input, const VerifyOptions &options) {
     result.diagnostics.push_back(std::move(diagnostic));
     return result;
   }
-  if (auto abnormal = detail::checkAbnormalReturns(input)) {
-    detail::placeDiagnostic(abnormal->first, *input.code, abnormal->second);
+  // Rules of the program's shape, checked before any path (check_cfg, check_btf_func).
+  auto shapeViolation = detail::checkAbnormalReturns(input);
+  if (!shapeViolation && !options.privileged)
+    shapeViolation = detail::checkBackEdges(input);
+  if (shapeViolation) {
+    detail::placeDiagnostic(shapeViolation->first, *input.code, shapeViolation->second);
     result.verdict = Verdict::Reject;
-    result.diagnostics.push_back(std::move(abnormal->first));
+    result.diagnostics.push_back(std::move(shapeViolation->first));
     return result;
   }
   result = verifyLoops(input, options, true);

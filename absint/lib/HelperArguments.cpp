@@ -178,6 +178,12 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
   case ArgKind::None:
     return std::nullopt;
   case ArgKind::Anything:
+    // Any number goes; a pointer would tell an unprivileged program a kernel address.
+    if (value.isPointer() && !options.privileged)
+      return violation(Rule::PointerLeak,
+                       registerName(r) + " leaks addr into helper function " + name +
+                           ": without CAP_PERFMON pointers may not be passed as numbers",
+                       state, {r});
     return std::nullopt;
   case ArgKind::ConstMapPtr:
     if (!value.isPointerTo(RegionKind::MapPointer) || value.pointer.maybeNull)

@@ -345,3 +345,32 @@ TEST_CASE("verifier: LD_ABS in a subprogram returns 0 to the caller when it fail
   tailCall.functionReturnsScalar = {true, true};
   CHECK(verifyAsm(tailCall).verdict() == Verdict::Accept);
 }
+
+TEST_CASE("verifier: rules for loaders without CAP_BPF and CAP_PERFMON") {
+  const auto unprivileged = [](std::string text, std::vector<absint::MapDescriptor> maps = {}) {
+    AsmProgram program{std::move(text)};
+    program.maps = std::move(maps);
+    program.options.privileged = false;
+    return verifyAsm(program);
+  };
+  const std::string loop = "r1 = 0\nloop:\nr1 += 1\nif r1 < 4 goto loop\nr0 = 0\nexit\n";
+  CHECK(verifyAsm({loop}).verdict() == Verdict::Accept);
+  CHECK(unprivileged(loop).message().find("back-edge from insn 2 to 1") == 0);
+  // The context is not on the kernel's list of pointers known not to be NULL: testing it
+  // against 0 would reveal something; a map pointer's test is decided.
+  CHECK(unprivileged("if r1 == 0 goto out\nout:\nr0 = 0\nexit\n").rule() == Rule::PointerLeak);
+  CHECK(unprivileged("r1 = 0xfeed0000 ll\nif r1 == 0 goto out\nout:\nr0 = 0\nexit\n",
+                     {mapOf(MapType::Hash, 4, 8, 1)})
+            .verdict() == Verdict::Accept);
+  // A pointer passed where any number goes (the flags of an update).
+  const auto leak = unprivileged("r1 = 0xfeed0000 ll\nr2 = r10\nr2 += -8\n*(u64 *)(r10 - 8) = 0\n"
+                                 "r3 = r2\nr4 = r10\ncall 2\nr0 = 0\nexit\n",
+                                 {mapOf(MapType::Hash, 8, 8, 1)});
+  CHECK(leak.rule() == Rule::PointerLeak);
+  CHECK(leak.message().find("r4 leaks addr into helper function") == 0);
+  // A stack pointer must stay inside the frame after every step.
+  CHECK(unprivileged("r1 = r10\nr1 += -520\nr1 += 16\nr0 = 0\nexit\n")
+            .message()
+            .find("stack pointer arithmetic goes out of range") != std::string::npos);
+  CHECK(verifyAsm({"r1 = r10\nr1 += -520\nr1 += 16\nr0 = 0\nexit\n"}).verdict() == Verdict::Accept);
+}
