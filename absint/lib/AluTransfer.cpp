@@ -98,10 +98,10 @@ Check Analysis::pointerArithmetic(AbstractState &state, const Alu &alu) {
                          typeName(RegisterValue::ofPointer(pointer)) + " prohibited",
                      state, {dst});
   // Without CAP_BPF, adding a register to a pointer is masked against speculation, which
-  // the kernel can do only for stack and map-value pointers (sanitize_ptr_alu).
+  // the kernel can do only for some regions (sanitize_ptr_alu).
   const bool registerOperand = std::holds_alternative<Reg>(alu.src);
   if (!options.privileged && registerOperand && (alu.op == AluOp::Add || alu.op == AluOp::Sub) &&
-      pointer.region != RegionKind::Stack && pointer.region != RegionKind::MapValue) {
+      !speculationMasked(pointer.region)) {
     const unsigned pointerRegister = dstIsPointer ? dst : std::get<Reg>(alu.src).index;
     return violation(Rule::PointerArithmetic,
                      registerName(pointerRegister) +

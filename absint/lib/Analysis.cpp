@@ -152,9 +152,7 @@ RegisterValue Analysis::operandValue(const AbstractState &state, const Operand &
 
 void Analysis::invalidatePacketPointers(AbstractState &state) {
   state.forEachValue([&](RegisterValue &value) {
-    if (value.isPointer() && (value.pointer.region == RegionKind::Packet ||
-                              value.pointer.region == RegionKind::PacketMeta ||
-                              value.pointer.region == RegionKind::PacketEnd))
+    if (value.isPointer() && isPacketPointer(value.pointer.region))
       value = options.privileged ? RegisterValue::unknown() : RegisterValue::uninitialized();
   });
 }

@@ -13,27 +13,6 @@ namespace bpfcheck::absint::detail {
 
 namespace {
 
-/// Whether the kernel knows a pointer of this kind is not NULL (reg_not_null): only then is
-/// a test against 0 decided without revealing anything. The context, the stack and packet
-/// pointers are not on its list.
-bool kernelKnowsNotNull(const PointerValue &pointer) {
-  switch (pointer.region) {
-  case RegionKind::MapPointer:
-  case RegionKind::MapValue:
-  case RegionKind::MapKey:
-  case RegionKind::Memory:
-  case RegionKind::RingbufRecord:
-  case RegionKind::Socket:
-  case RegionKind::SockCommon:
-  case RegionKind::TcpSock:
-    return true;
-  case RegionKind::BtfObject:
-    return pointer.trust == Trust::Trusted;
-  default:
-    return false;
-  }
-}
-
 /// The condition with its operands swapped (a < b  <=>  b > a).
 Condition swapped(Condition condition) {
   switch (condition) {
@@ -144,9 +123,7 @@ StepOutcome Analysis::executeBranch(AbstractState state, const ConditionalJump &
     // Without CAP_PERFMON a comparison may not reveal an address (check_cond_jmp_op): only
     // packet pointers against each other, and a maybe-NULL pointer against the constant 0.
     const auto isPacketAny = [](const RegisterValue &value) {
-      return value.isPointer() && (value.pointer.region == RegionKind::Packet ||
-                                   value.pointer.region == RegionKind::PacketMeta ||
-                                   value.pointer.region == RegionKind::PacketEnd);
+      return value.isPointer() && isPacketPointer(value.pointer.region);
     };
     const bool packetCompare = srcReg && isPacketAny(left) && isPacketAny(right);
     const bool againstZero =
@@ -154,8 +131,7 @@ StepOutcome Analysis::executeBranch(AbstractState state, const ConditionalJump &
     const bool nullCheck =
         !srcReg && againstZero && jump.is64 && left.isPointer() && left.pointer.maybeNull;
     // A pointer the kernel knows is not NULL (reg_not_null) decides a test against 0.
-    const bool decided = againstZero && left.isPointer() && !left.pointer.maybeNull &&
-                         kernelKnowsNotNull(left.pointer);
+    const bool decided = againstZero && left.isPointer() && kernelKnowsNotNull(left.pointer);
     std::optional<unsigned> revealed;
     if (srcReg && right.isPointer() && !packetCompare)
       revealed = srcReg->index;

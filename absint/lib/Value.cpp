@@ -17,15 +17,20 @@ struct RegionRow {
   bool socket;
   bool rewritten;
   bool atomics;
+  bool packet;
+  KernelNullness null;
+  bool masked;
 };
 
 using enum PointerArithmetic;
 using enum MemoryArgument;
+using enum KernelNullness;
 
 constexpr RegionRow regionRows[] = {
 #define REGION(Name, kernelName, description, arithmetic, helperMemory, socket, rewritten,         \
-               atomics)                                                                            \
-  {kernelName, description, arithmetic, helperMemory, socket, rewritten, atomics},
+               atomics, packet, null, masked)                                                      \
+  {kernelName, description, arithmetic, helperMemory, socket,                                      \
+   rewritten,  atomics,     packet,     null,         masked},
 #include "bpfcheck/absint/Regions.def"
 };
 
@@ -63,6 +68,17 @@ bool accessesAreRewritten(RegionKind region) {
 }
 bool allowsAtomics(RegionKind region) {
   return rowOf(region).atomics;
+}
+bool isPacketPointer(RegionKind region) {
+  return rowOf(region).packet;
+}
+bool kernelKnowsNotNull(const PointerValue &pointer) {
+  const KernelNullness null = rowOf(pointer.region).null;
+  return !pointer.maybeNull &&
+         (null == NotNull || (null == NotNullIfTrusted && pointer.trust == Trust::Trusted));
+}
+bool speculationMasked(RegionKind region) {
+  return rowOf(region).masked;
 }
 
 Scalar unknownScalar() {

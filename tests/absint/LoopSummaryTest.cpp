@@ -220,29 +220,26 @@ TEST_CASE("loops: paths inside an unrolled loop are never joined") {
 
 namespace {
 
-/// Counts r1 up to a length (the sum of two bytes read from a `valueSize`-byte global), then
-/// writes the byte of the global at r1: safe when the global has at least 511 bytes (the
-/// length is at most 510, so is r1 at the exit). No constant in the program says so, and
-/// the tnum allows 511: widening at the head loses the bound, and only a descending step
-/// recovers it.
-AsmProgram countToLength(std::uint32_t valueSize) {
-  AsmProgram program{"r6 = 0xfeee0000 ll\n"
-                     "r7 = *(u8 *)(r6 + 0)\n"
-                     "r8 = *(u8 *)(r6 + 1)\n"
-                     "r7 += r8\n"
-                     "r1 = 0\n"
-                     "loop:\n"
-                     "if r1 >= r7 goto done\n"
-                     "r1 += 1\n"
-                     "goto loop\n"
-                     "done:\n"
-                     "r6 += r1\n"
-                     "*(u8 *)(r6 + 0) = 0\n"
-                     "r0 = 0\n"
-                     "exit\n"};
+/// Counts r1 from 0 up to the length r7 that `length` reads from a `valueSize`-byte global
+/// (r6), leaving early where `earlyExit` jumps to `done`, then writes the global's byte at
+/// r1.
+AsmProgram markAfterCounting(std::string_view length, std::string_view earlyExit,
+                             std::uint32_t valueSize, LoopMode mode) {
+  AsmProgram program{"r6 = 0xfeee0000 ll\n" + std::string(length) + "r1 = 0\nloop:\n" +
+                     "if r1 >= r7 goto done\n" + std::string(earlyExit) +
+                     "r1 += 1\ngoto loop\ndone:\nr6 += r1\n*(u8 *)(r6 + 0) = 0\nr0 = 0\nexit\n"};
   program.maps = {mapOf(MapType::Array, 4, valueSize, 1)};
-  program.options.loops = LoopMode::Summarize;
+  program.options.loops = mode;
   return program;
+}
+
+/// markAfterCounting with the sum of two bytes as the length, summarised: safe when the
+/// global has at least 511 bytes (the length is at most 510, so is r1 at the exit). No
+/// constant in the program says so, and the tnum allows 511: widening at the head loses
+/// the bound, and only a descending step recovers it.
+AsmProgram countToLength(std::uint32_t valueSize) {
+  return markAfterCounting("r7 = *(u8 *)(r6 + 0)\nr8 = *(u8 *)(r6 + 1)\nr7 += r8\n", "", valueSize,
+                           LoopMode::Summarize);
 }
 
 } // namespace
@@ -265,23 +262,9 @@ TEST_CASE("loops: exits that meet after an unrolled loop keep their own counts")
   // Each exit of the loop reaches the store with its own r1; joining them where many meet
   // blurs r1, so the program is explored again path by path, as the kernel does.
   const auto exits = [](std::uint32_t valueSize) {
-    AsmProgram program{"r6 = 0xfeee0000 ll\n"
-                       "r7 = *(u8 *)(r6 + 0)\n"
-                       "r1 = 0\n"
-                       "loop:\n"
-                       "if r1 >= r7 goto done\n"
-                       "r2 = *(u8 *)(r6 + 1)\n"
-                       "if r2 == 0 goto done\n"
-                       "r1 += 1\n"
-                       "goto loop\n"
-                       "done:\n"
-                       "r6 += r1\n"
-                       "*(u8 *)(r6 + 0) = 0\n"
-                       "r0 = 0\n"
-                       "exit\n"};
-    program.maps = {mapOf(MapType::Array, 4, valueSize, 1)};
-    program.options.loops = LoopMode::Unroll;
-    return verifyAsm(program);
+    return verifyAsm(markAfterCounting("r7 = *(u8 *)(r6 + 0)\n",
+                                       "r2 = *(u8 *)(r6 + 1)\nif r2 == 0 goto done\n", valueSize,
+                                       LoopMode::Unroll));
   };
   const auto accepted = exits(256);
   CHECK(accepted.verdict() == Verdict::Accept);

@@ -84,10 +84,12 @@ absint::ProgramInput programInput(const Object &object, const Program &program,
   if (!program.functionReturns.empty()) {
     input.functionReturnsScalar.assign(program.code.functions.size(), false);
     for (const FunctionReturn &returned : program.functionReturns)
-      if (const auto entry = program.code.indexOfPc(returned.pc))
-        for (std::size_t f = 0; f < program.code.functions.size(); ++f)
-          if (program.code.functions[f].firstInstruction == *entry)
-            input.functionReturnsScalar[f] = returned.scalar;
+      if (const auto entry = program.code.indexOfPc(returned.pc)) {
+        const Function &function = program.code.functionOf(*entry);
+        if (function.firstInstruction == *entry)
+          input.functionReturnsScalar[static_cast<std::size_t>(
+              &function - program.code.functions.data())] = returned.scalar;
+      }
   }
   input.maps.reserve(object.maps.size());
   for (const MapDefinition &map : object.maps)

@@ -15,7 +15,7 @@ namespace bpfcheck::absint {
 
 enum class RegionKind : std::uint8_t {
 #define REGION(Name, kernelName, description, arithmetic, helperMemory, socket, rewritten,         \
-               atomics)                                                                            \
+               atomics, packet, null, masked)                                                      \
   Name,
 #include "bpfcheck/absint/Regions.def"
 };
@@ -24,6 +24,8 @@ enum class RegionKind : std::uint8_t {
 enum class PointerArithmetic : std::uint8_t { Any, ConstantOnly, ZeroOnly, None };
 /// Whether a region may be passed as memory to helpers and global functions.
 enum class MemoryArgument : std::uint8_t { Yes, WithPacketAccess, No };
+/// What the kernel knows of NULL for a pointer of a region not marked maybe-NULL.
+enum class KernelNullness : std::uint8_t { Unknown, NotNull, NotNullIfTrusted };
 
 /// The verifier log's name of the region ("pkt", "map_value").
 std::string_view kernelNameOf(RegionKind region);
@@ -39,6 +41,11 @@ bool isSocket(RegionKind region);
 bool accessesAreRewritten(RegionKind region);
 /// Whether atomic operations may act on it.
 bool allowsAtomics(RegionKind region);
+/// A packet pointer: packet data, packet metadata or the packet's end.
+bool isPacketPointer(RegionKind region);
+/// Whether adding a register to such a pointer can be masked against speculation (stack,
+/// map value), which loaders without CAP_BPF need.
+bool speculationMasked(RegionKind region);
 
 /// How far a BTF-typed kernel pointer may be trusted (PTR_TRUSTED / PTR_UNTRUSTED).
 enum class Trust : std::uint8_t { Plain, Trusted, Untrusted };
@@ -75,6 +82,9 @@ struct PointerValue {
 
 /// Whether the pointer points exactly at its region's start (offset 0, nothing variable).
 bool pointsToStart(const PointerValue &pointer);
+/// Whether the kernel knows the pointer is not NULL (reg_not_null), so that a test of it
+/// against 0 is decided.
+bool kernelKnowsNotNull(const PointerValue &pointer);
 
 enum class ValueKind : std::uint8_t { Uninitialized, Scalar, Pointer };
 
