@@ -13,10 +13,16 @@
 #include <string>
 #include <vector>
 
+namespace bpfcheck {
+struct KernelFunctionRule;
+} // namespace bpfcheck
+
 namespace bpfcheck::absint::detail {
 
 /// Offsets and sizes the kernel lets a variable reach (BPF_MAX_VAR_OFF, BPF_MAX_VAR_SIZ).
 inline constexpr std::int64_t maximumVariableOffset = std::int64_t(1) << 29;
+/// Sizes of memory a helper may be given (BPF_MAX_VAR_SIZ).
+inline constexpr auto maximumVariableSize = static_cast<std::uint64_t>(maximumVariableOffset);
 /// Frames of a call chain, the program's included (MAX_CALL_FRAMES).
 inline constexpr std::size_t maximumCallFrames = 8;
 
@@ -111,6 +117,9 @@ public:
         update(value);
     });
   }
+  /// A released reference: dropped from the state, and every copy of a pointer holding it
+  /// becomes unusable.
+  void releaseReference(AbstractState &state, std::uint32_t reference) const;
   /// After a helper that may move packet data: packet pointers are unknown scalars.
   void invalidatePacketPointers(AbstractState &state);
   /// Records that the stack of frame `frame` was touched down to `offset`.
@@ -130,6 +139,15 @@ private:
   StepOutcome executeCall(AbstractState state, const Call &call, std::uint32_t index);
   StepOutcome executeHelper(AbstractState state, const Call &call, std::uint32_t index);
   StepOutcome executeLocalCall(AbstractState state, std::uint32_t target, std::uint32_t index);
+  StepOutcome executeKernelFunction(AbstractState state, const Call &call, std::uint32_t index);
+  Check checkKernelFunctionArguments(AbstractState &state, const KernelFunctionPrototype &prototype,
+                                     const KernelFunctionRule &rule,
+                                     std::uint32_t &releasedReference,
+                                     std::optional<std::uint64_t> &constant);
+  /// A kernel object (BTF-typed or socket pointer) passed for `parameter` in register `r`.
+  Check checkKernelObjectArgument(const AbstractState &state, unsigned r,
+                                  const KernelFunctionType &parameter,
+                                  const KernelFunctionRule &rule);
   StepOutcome callGlobalFunction(AbstractState state, const GlobalFunctionSignature &function,
                                  std::uint32_t index);
   StepOutcome executeExit(AbstractState state, std::uint32_t index);

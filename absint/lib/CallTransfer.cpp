@@ -28,11 +28,7 @@ StepOutcome Analysis::executeCall(AbstractState state, const Call &call, std::ui
   case Call::Kind::Kfunc:
     break;
   }
-  StepOutcome outcome;
-  outcome.violation =
-      violation(Rule::Unsupported,
-                "calls of kernel functions (kfuncs) are not checked by bpfcheck yet", state);
-  return outcome;
+  return executeKernelFunction(std::move(state), call, index);
 }
 
 StepOutcome Analysis::callGlobalFunction(AbstractState state,
@@ -251,7 +247,7 @@ StepOutcome Analysis::executeExit(AbstractState state, std::uint32_t index) {
       outcome.violation = violation(
           Rule::UnreleasedReference,
           "Unreleased reference id=" + std::to_string(leaked.id) +
-              " alloc_insn=" + std::to_string(instruction(leaked.acquiredAt).pc) + ": the " +
+              " alloc_insn=" + std::to_string(instruction(leaked.acquiredAt).pc) + ": " +
               std::string(descriptionOf(leaked.region)) + " acquired at insn " +
               std::to_string(instruction(leaked.acquiredAt).pc) + " is not released on this path",
           state);

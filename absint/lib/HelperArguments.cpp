@@ -11,12 +11,6 @@
 
 namespace bpfcheck::absint::detail {
 
-namespace {
-
-constexpr auto maximumVariableSize = static_cast<std::uint64_t>(maximumVariableOffset);
-
-} // namespace
-
 Check Analysis::checkHelperMemory(AbstractState &state, unsigned r, std::uint64_t minimumSize,
                                   std::uint64_t maximumSize, AccessKind kind,
                                   const char *argument) {

@@ -207,15 +207,8 @@ StepOutcome Analysis::executeHelper(AbstractState state, const Call &call, std::
     break;
   }
 
-  if (facts.releasedReference != 0) {
-    std::erase_if(state.references, [&](const AcquiredReference &reference) {
-      return reference.id == facts.releasedReference;
-    });
-    state.forEachValue([&](RegisterValue &value) {
-      if (value.isPointer() && value.pointer.referenceId == facts.releasedReference)
-        value = options.privileged ? RegisterValue::unknown() : RegisterValue::uninitialized();
-    });
-  }
+  if (facts.releasedReference != 0)
+    releaseReference(state, facts.releasedReference);
 
   // A synchronous callback: explored from here, returning to this call (which may call it
   // again) when it exits.
@@ -294,6 +287,15 @@ StepOutcome Analysis::executeHelper(AbstractState state, const Call &call, std::
     invalidatePacketPointers(state);
   outcome.successors.insert(outcome.successors.begin(), {std::move(state), index + 1});
   return outcome;
+}
+
+void Analysis::releaseReference(AbstractState &state, std::uint32_t reference) const {
+  std::erase_if(state.references,
+                [&](const AcquiredReference &acquired) { return acquired.id == reference; });
+  state.forEachValue([&](RegisterValue &value) {
+    if (value.isPointer() && value.pointer.referenceId == reference)
+      value = options.privileged ? RegisterValue::unknown() : RegisterValue::uninitialized();
+  });
 }
 
 } // namespace bpfcheck::absint::detail

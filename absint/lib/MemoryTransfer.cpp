@@ -457,16 +457,32 @@ Check Analysis::checkKernelObjectAccess(AbstractState &state, unsigned base,
     return std::nullopt;
   if (field.isPointer) {
     // A pointer read from a kernel object keeps the trust of its source only for the fields
-    // the kernel lists (elsewhere it may be stale; the kernel reads through it with
-    // exception handling, so reads stay allowed).
+    // the kernel lists (check_ptr_to_btf_access; elsewhere it may be stale, and the kernel
+    // reads through it with exception handling, so reads stay allowed). RCU-protected fields
+    // are valid only inside the RCU read section: the whole run of a program that cannot
+    // sleep; bpfcheck does not follow bpf_rcu_read_lock sections in sleepable ones.
     PointerValue object;
     object.region = RegionKind::BtfObject;
     object.btfType = field.pointee;
     object.trust = pointer.trust;
-    if (pointer.trust == Trust::Trusted) {
+    if (pointer.trust == Trust::Trusted || pointer.trust == Trust::Rcu) {
       const FieldTrust trust = trustOfPointerField(structName, field.member);
-      object.trust = trust == FieldTrust::Untrusted ? Trust::Untrusted : Trust::Trusted;
-      if (trust == FieldTrust::RcuOrNull || trust == FieldTrust::TrustedOrNull) {
+      const bool inRcuSection = !input.sleepable;
+      switch (trust) {
+      case FieldTrust::Trusted:
+      case FieldTrust::TrustedOrNull:
+        object.trust = Trust::Trusted;
+        break;
+      case FieldTrust::Rcu:
+      case FieldTrust::RcuOrNull:
+        object.trust = inRcuSection ? Trust::Rcu : Trust::Untrusted;
+        break;
+      case FieldTrust::Unlisted:
+        object.trust = inRcuSection ? Trust::Plain : Trust::Untrusted;
+        break;
+      }
+      if (object.trust != Trust::Untrusted &&
+          (trust == FieldTrust::RcuOrNull || trust == FieldTrust::TrustedOrNull)) {
         object.maybeNull = true;
         object.id = freshId();
       }

@@ -151,6 +151,7 @@ std::string typeName(const RegisterValue &value) {
     name = "rdonly_";
   if (p.region == RegionKind::BtfObject)
     name += p.trust == Trust::Trusted     ? "trusted_"
+            : p.trust == Trust::Rcu       ? "rcu_"
             : p.trust == Trust::Untrusted ? "untrusted_"
                                           : "";
   name += kernelNameOf(p.region);

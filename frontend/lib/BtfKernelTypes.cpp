@@ -155,6 +155,68 @@ std::optional<AttachTargetInfo> describeProto(const btf *types, std::uint32_t pr
   return info;
 }
 
+/// Whether a struct holds only scalars and arrays of them, at any depth the kernel looks
+/// (__btf_type_is_scalar_struct).
+bool isScalarStruct(const btf *types, const btf_type *type, int depth) {
+  if (depth > 3)
+    return false;
+  const btf_member *member = btf_members(type);
+  for (unsigned i = 0; i < btf_vlen(type); ++i, ++member) {
+    std::uint32_t id = member->type;
+    const btf_type *memberType = skipModifiers(*types, id);
+    while (memberType && btf_is_array(memberType)) {
+      id = btf_array(memberType)->type;
+      memberType = skipModifiers(*types, id);
+    }
+    if (!memberType)
+      return false;
+    if (btf_is_struct(memberType) || btf_is_union(memberType)) {
+      if (!isScalarStruct(types, memberType, depth + 1))
+        return false;
+    } else if (!(btf_is_int(memberType) || btf_is_any_enum(memberType))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+KernelFunctionType describeFunctionType(const btf *types, std::uint32_t id) {
+  using Kind = KernelFunctionType::Kind;
+  KernelFunctionType described;
+  if (id == 0) {
+    described.kind = Kind::Void;
+    return described;
+  }
+  const btf_type *type = skipModifiers(*types, id);
+  if (!type)
+    return described;
+  if (btf_is_int(type) || btf_is_any_enum(type)) {
+    described.kind = Kind::Integer;
+    described.size = type->size;
+    return described;
+  }
+  if (!btf_is_ptr(type))
+    return described;
+  std::uint32_t pointeeId = type->type;
+  if (pointeeId == 0) {
+    described.kind = Kind::PointerToVoid;
+    return described;
+  }
+  const btf_type *pointee = skipModifiers(*types, pointeeId);
+  if (!pointee)
+    return described;
+  if (btf_is_int(pointee) || btf_is_any_enum(pointee)) {
+    described.kind = Kind::PointerToScalar;
+    described.size = pointee->size;
+  } else if (btf_is_struct(pointee) || btf_is_union(pointee)) {
+    described.kind = Kind::PointerToStruct;
+    described.pointee = nameOf(types, pointee);
+    described.size = pointee->size;
+    described.pointeeIsScalarStruct = isScalarStruct(types, pointee, 0);
+  }
+  return described;
+}
+
 } // namespace
 
 BtfKernelTypes::BtfKernelTypes(std::string path)
@@ -271,6 +333,91 @@ BtfKernelTypes::attachTarget(ProgramType type, std::optional<AttachType> attach,
   if (info && type == ProgramType::Lsm && lsmHookKind(target) == LsmHookKind::ReturnsBoolean)
     info->returns = TargetReturn::Boolean;
   return info;
+}
+
+std::optional<KernelFunctionPrototype> BtfKernelTypes::kernelFunction(std::uint32_t btfId) const {
+  auto loadedTypes = loaded->target.get("the kernel function with BTF id " + std::to_string(btfId));
+  if (!loadedTypes)
+    return std::nullopt;
+  const btf *types = *loadedTypes;
+  const btf_type *function = btf__type_by_id(types, btfId);
+  if (!function || !btf_is_func(function))
+    return std::nullopt;
+  const btf_type *proto = btf__type_by_id(types, function->type);
+  if (!proto || !btf_is_func_proto(proto))
+    return std::nullopt;
+  KernelFunctionPrototype prototype;
+  prototype.name = nameOf(types, function);
+  const btf_param *params = btf_params(proto);
+  for (unsigned i = 0; i < btf_vlen(proto); ++i) {
+    const char *name = btf__name_by_offset(types, params[i].name_off);
+    prototype.parameters.push_back({name ? std::string_view(name) : std::string_view(),
+                                    describeFunctionType(types, params[i].type)});
+  }
+  prototype.returns = describeFunctionType(types, proto->type);
+  return prototype;
+}
+
+bool BtfKernelTypes::structStartsWith(std::string_view outer, std::uint32_t offset,
+                                      std::string_view inner) const {
+  auto loadedTypes = loaded->target.get("struct " + std::string(outer));
+  if (!loadedTypes)
+    return false;
+  const btf *types = *loadedTypes;
+  const std::string name(outer);
+  int id = btf__find_by_name_kind(types, name.c_str(), BTF_KIND_STRUCT);
+  if (id <= 0)
+    id = btf__find_by_name_kind(types, name.c_str(), BTF_KIND_UNION);
+  if (id <= 0)
+    return false;
+  std::uint32_t typeId = std::uint32_t(id);
+  // Descends into the member that holds `offset`; a struct member starting exactly there
+  // is a candidate, and so is each struct at offset 0 of it.
+  for (int depth = 0; depth < 32; ++depth) {
+    const btf_type *type = skipModifiers(*types, typeId);
+    if (!type || !(btf_is_struct(type) || btf_is_union(type)))
+      return false;
+    const btf_member *member = btf_members(type);
+    bool found = false;
+    for (unsigned i = 0; i < btf_vlen(type); ++i, ++member) {
+      const std::uint32_t memberOffset = btf_member_bit_offset(type, i) / 8;
+      const long memberSize = btf__resolve_size(types, member->type);
+      if (memberSize <= 0 || offset < memberOffset || offset >= memberOffset + memberSize)
+        continue;
+      std::uint32_t memberTypeId = member->type;
+      const btf_type *memberType = skipModifiers(*types, memberTypeId);
+      if (!memberType || !(btf_is_struct(memberType) || btf_is_union(memberType)))
+        return false;
+      if (offset == memberOffset && nameOf(types, memberType) == inner)
+        return true;
+      offset -= memberOffset;
+      typeId = memberTypeId;
+      found = true;
+      break;
+    }
+    if (!found)
+      return false;
+  }
+  return false;
+}
+
+std::optional<KernelTypeName> BtfKernelTypes::typeName(std::uint32_t btfId) const {
+  auto loadedTypes = loaded->target.get("the kernel type with BTF id " + std::to_string(btfId));
+  if (!loadedTypes)
+    return std::nullopt;
+  const btf *types = *loadedTypes;
+  KernelTypeName named;
+  if (btfId == 0) {
+    named.kind = KernelTypeName::Kind::Void;
+    return named;
+  }
+  const btf_type *type = btf__type_by_id(types, btfId);
+  if (!type)
+    return std::nullopt;
+  named.name = nameOf(types, type);
+  if (btf_is_struct(type) || btf_is_union(type))
+    named.kind = KernelTypeName::Kind::Struct;
+  return named;
 }
 
 } // namespace bpfcheck

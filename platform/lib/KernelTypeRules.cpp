@@ -66,7 +66,7 @@ FieldTrust trustOfPointerField(std::string_view structName, std::string_view mem
   for (const TrustedFieldRow &row : trustedFields)
     if (row.structName == structName && row.member == member)
       return row.trust;
-  return FieldTrust::Untrusted;
+  return FieldTrust::Unlisted;
 }
 
 std::string_view promotedArgumentStruct(std::string_view structOpsType,

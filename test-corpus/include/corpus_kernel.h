@@ -45,6 +45,28 @@ struct task_struct {
   unsigned int flags;
   char comm[16];
   struct task_struct *real_parent;
+  struct task_struct *parent;
+} CORPUS_CORE;
+
+struct cgroup {
+  int level;
+} CORPUS_CORE;
+
+struct cpumask {
+  unsigned long bits[1];
+} CORPUS_CORE;
+
+struct bpf_cpumask {
+  struct cpumask cpumask;
+} CORPUS_CORE;
+
+struct sk_buff {
+  unsigned int len;
+} CORPUS_CORE;
+
+struct xdp_buff {
+  void *data;
+  void *data_end;
 } CORPUS_CORE;
 
 struct bpf_map_ops;

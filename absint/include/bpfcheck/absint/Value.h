@@ -47,8 +47,10 @@ bool isPacketPointer(RegionKind region);
 /// map value), which loaders without CAP_BPF need.
 bool speculationMasked(RegionKind region);
 
-/// How far a BTF-typed kernel pointer may be trusted (PTR_TRUSTED / PTR_UNTRUSTED).
-enum class Trust : std::uint8_t { Plain, Trusted, Untrusted };
+/// How far a BTF-typed kernel pointer may be trusted: PTR_TRUSTED, MEM_RCU (valid while the
+/// RCU read section lasts, which is the whole run of a program that cannot sleep),
+/// PTR_UNTRUSTED, or none of these (the kernel's legacy plain PTR_TO_BTF_ID).
+enum class Trust : std::uint8_t { Plain, Trusted, Rcu, Untrusted };
 
 Scalar unknownScalar();
 Scalar constantScalar(std::uint64_t value);

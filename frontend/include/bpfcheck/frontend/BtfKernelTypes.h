@@ -23,6 +23,10 @@ public:
                                                std::string_view target,
                                                std::string_view structOpsType,
                                                std::string_view structOpsMember) const override;
+  std::optional<KernelFunctionPrototype> kernelFunction(std::uint32_t btfId) const override;
+  bool structStartsWith(std::string_view outer, std::uint32_t offset,
+                        std::string_view inner) const override;
+  std::optional<KernelTypeName> typeName(std::uint32_t btfId) const override;
 
 private:
   struct Loaded;

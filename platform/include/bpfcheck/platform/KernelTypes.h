@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace bpfcheck {
 
@@ -35,9 +36,45 @@ struct AttachTargetInfo {
   TargetReturn returns = TargetReturn::Value;
 };
 
+/// A type of a kfunc's prototype, as the verifier tells them apart.
+struct KernelFunctionType {
+  enum class Kind : std::uint8_t {
+    Void,
+    Integer,         ///< an int, enum or bool (`size` bytes)
+    PointerToStruct, ///< a pointer to the struct or union `pointee`
+    PointerToVoid,
+    PointerToScalar, ///< a pointer to `size` bytes of scalars (an int, or a struct of them)
+    Other,           ///< anything else (function pointers, pointers to pointers, ...)
+  };
+  Kind kind = Kind::Other;
+  std::string_view pointee = {}; ///< PointerToStruct; PointerToScalar when a struct
+  std::uint32_t size = 0;        ///< Integer, PointerToScalar
+  /// PointerToStruct: the struct also holds only scalars, so it can be passed as memory.
+  bool pointeeIsScalarStruct = false;
+};
+
+/// A kernel function's prototype from the kernel's BTF.
+struct KernelFunctionPrototype {
+  struct Parameter {
+    std::string_view name; ///< with its convention suffix ("btf_id__k")
+    KernelFunctionType type;
+  };
+  std::string_view name;
+  std::vector<Parameter> parameters;
+  KernelFunctionType returns;
+};
+
+/// What a BTF type id of the kernel names (bpf_rdonly_cast's type argument).
+struct KernelTypeName {
+  enum class Kind : std::uint8_t { Void, Struct, Other };
+  Kind kind = Kind::Other;
+  std::string_view name = {};
+};
+
 /// How far a pointer loaded from a field of a trusted kernel object may be trusted (the
-/// kernel's BTF_TYPE_SAFE_* allow lists; fields not listed give untrusted pointers).
-enum class FieldTrust : std::uint8_t { Untrusted, Rcu, RcuOrNull, Trusted, TrustedOrNull };
+/// kernel's BTF_TYPE_SAFE_* allow lists; fields not listed give plain pointers, untrusted
+/// outside the RCU read section).
+enum class FieldTrust : std::uint8_t { Unlisted, Rcu, RcuOrNull, Trusted, TrustedOrNull };
 FieldTrust trustOfPointerField(std::string_view structName, std::string_view member);
 
 /// The struct a struct_ops program's pointer argument really points to, where the kernel
@@ -72,6 +109,16 @@ public:
   virtual std::optional<AttachTargetInfo>
   attachTarget(ProgramType type, std::optional<AttachType> attach, std::string_view target,
                std::string_view structOpsType, std::string_view structOpsMember) const = 0;
+  /// The kernel function whose BTF id is `btfId` (a kfunc call's immediate), or nothing
+  /// when that id is not a function.
+  virtual std::optional<KernelFunctionPrototype> kernelFunction(std::uint32_t btfId) const = 0;
+  /// Whether the struct `outer` holds the struct `inner` at `offset`: through the members
+  /// that start exactly there, outermost first (the kernel's btf_struct_ids_match, which
+  /// lets a kfunc taking `struct cpumask *` be given a `struct bpf_cpumask *`).
+  virtual bool structStartsWith(std::string_view outer, std::uint32_t offset,
+                                std::string_view inner) const = 0;
+  /// What the BTF type id `btfId` names; nothing when there is no such type.
+  virtual std::optional<KernelTypeName> typeName(std::uint32_t btfId) const = 0;
 };
 
 } // namespace bpfcheck
