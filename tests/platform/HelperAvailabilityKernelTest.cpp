@@ -57,97 +57,30 @@
 // (ctest: skipped) when bpf() is not usable here. The last line reads "N passed, M failed";
 // known differences and environment cells are counted on the line before it.
 #include "../oracle/KernelOracle.h"
+#include "../oracle/ProgramTypeCases.h"
 
 #include "bpfcheck/platform/HelperAvailability.h"
 
 #include <chrono>
 #include <cstdio>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
 using namespace bpfcheck;
+using oracle::allCases;
+using oracle::Case;
+using oracle::describe;
+using oracle::logSays;
+using oracle::makeProgram;
+using oracle::reasonLine;
 
 namespace {
 
 constexpr int ExitSkipped = 77;
 constexpr std::uint32_t FirstHelper = 1;
 constexpr std::uint32_t LastHelper = 211;
-
-/// One program type, with the attach type and target a loader would give it.
-struct Case {
-  ProgramType type;
-  std::optional<AttachType> attach;
-  std::string target;     ///< fentry function, LSM hook, iterator, tp_btf tracepoint
-  std::string structType; ///< struct_ops
-  std::string structMember;
-  bool sleepable = false;
-};
-
-std::vector<Case> allCases() {
-  using P = ProgramType;
-  using A = AttachType;
-  std::vector<Case> cases = {
-      {P::SocketFilter, {}, "", "", ""},
-      {P::Kprobe, {}, "", "", ""},
-      {P::Kprobe, A::TraceKprobeMulti, "", "", ""},
-      {P::Kprobe, A::TraceUprobeMulti, "", "", ""},
-      {P::SchedCls, {}, "", "", ""},
-      {P::SchedAct, {}, "", "", ""},
-      {P::Tracepoint, {}, "", "", ""},
-      {P::Xdp, {}, "", "", ""},
-      {P::PerfEvent, {}, "", "", ""},
-      {P::CgroupSkb, A::CgroupInetIngress, "", "", ""},
-      {P::CgroupSkb, A::CgroupInetEgress, "", "", ""},
-      {P::CgroupSock, A::CgroupInetSockCreate, "", "", ""},
-      {P::CgroupSock, A::CgroupInetSockRelease, "", "", ""},
-      {P::CgroupSock, A::CgroupInet4PostBind, "", "", ""},
-      {P::CgroupSock, A::CgroupInet6PostBind, "", "", ""},
-      {P::LwtIn, {}, "", "", ""},
-      {P::LwtOut, {}, "", "", ""},
-      {P::LwtXmit, {}, "", "", ""},
-      {P::SockOps, A::CgroupSockOps, "", "", ""},
-      {P::SkSkb, A::SkSkbStreamParser, "", "", ""},
-      {P::SkSkb, A::SkSkbStreamVerdict, "", "", ""},
-      {P::SkSkb, A::SkSkbVerdict, "", "", ""},
-      {P::CgroupDevice, A::CgroupDevice, "", "", ""},
-      {P::SkMsg, A::SkMsgVerdict, "", "", ""},
-      {P::RawTracepoint, {}, "", "", ""},
-      {P::LwtSeg6local, {}, "", "", ""},
-      {P::LircMode2, A::LircMode2, "", "", ""},
-      {P::SkReuseport, A::SkReuseportSelect, "", "", ""},
-      {P::SkReuseport, A::SkReuseportSelectOrMigrate, "", "", ""},
-      {P::FlowDissector, A::FlowDissector, "", "", ""},
-      {P::CgroupSysctl, A::CgroupSysctl, "", "", ""},
-      {P::RawTracepointWritable, {}, "", "", ""},
-      {P::CgroupSockopt, A::CgroupGetsockopt, "", "", ""},
-      {P::CgroupSockopt, A::CgroupSetsockopt, "", "", ""},
-      {P::Tracing, A::TraceRawTp, "sched_switch", "", ""},
-      {P::Tracing, A::TraceIter, "task", "", ""},
-      {P::Tracing, A::TraceIter, "tcp", "", ""},
-      {P::Tracing, A::TraceFentry, "do_unlinkat", "", ""},
-      {P::Tracing, A::TraceFexit, "do_unlinkat", "", ""},
-      {P::Tracing, A::ModifyReturn, "do_unlinkat", "", ""},
-      {P::StructOps, {}, "", "tcp_congestion_ops", "ssthresh"},
-      {P::StructOps, {}, "", "tcp_congestion_ops", "release"},
-      {P::Ext, {}, "", "", ""},
-      {P::Lsm, A::LsmMac, "file_open", "", ""},
-      {P::Lsm, A::LsmCgroup, "socket_bind", "", ""},
-      {P::SkLookup, A::SkLookup, "", "", ""},
-      {P::Syscall, {}, "", "", "", true},
-      {P::Netfilter, A::Netfilter, "", "", ""},
-  };
-  for (A attach :
-       {A::CgroupInet4Bind, A::CgroupInet6Bind, A::CgroupInet4Connect, A::CgroupInet6Connect,
-        A::CgroupUdp4Sendmsg, A::CgroupUdp6Sendmsg, A::CgroupUdp4Recvmsg, A::CgroupUdp6Recvmsg,
-        A::CgroupInet4Getpeername, A::CgroupInet6Getpeername, A::CgroupInet4Getsockname,
-        A::CgroupInet6Getsockname, A::CgroupUnixConnect, A::CgroupUnixSendmsg, A::CgroupUnixRecvmsg,
-        A::CgroupUnixGetpeername, A::CgroupUnixGetsockname})
-    cases.push_back({P::CgroupSockAddr, attach, "", "", ""});
-  return cases;
-}
 
 /// A difference the table keeps on purpose (see the table at the top of this file): for a
 /// helper, in one program type (or any), for one attach target or struct member (or any),
@@ -187,17 +120,6 @@ const KnownDifference *knownDifference(std::uint32_t helper, const Case &c, bool
   return nullptr;
 }
 
-std::string describe(const Case &c) {
-  std::string text(nameOf(c.type));
-  if (c.attach)
-    text += "/" + std::string(nameOf(*c.attach));
-  if (!c.target.empty())
-    text += ":" + c.target;
-  if (!c.structType.empty())
-    text += ":" + c.structType + "." + c.structMember;
-  return text;
-}
-
 /// "bpf_map_lookup_elem#1", from the helper id table.
 std::string helperLabel(std::uint32_t id) {
   static constexpr std::pair<std::uint32_t, const char *> Names[] = {
@@ -210,43 +132,12 @@ std::string helperLabel(std::uint32_t id) {
   return "helper#" + std::to_string(id);
 }
 
-Program makeProgram(const Case &c, std::vector<encoding::RawInstruction> slots) {
-  Program program;
-  program.name = "avail";
-  program.type = c.type;
-  program.expectedAttachType = c.attach;
-  program.attachTarget = c.target;
-  program.structOpsType = c.structType;
-  program.structOpsMember = c.structMember;
-  program.sleepable = c.sleepable;
-  program.slots = std::move(slots);
-  return program;
-}
-
-/// The line of a verifier log that says why it refused: the last one that is neither an
-/// instruction nor a statistic.
-std::string reasonLine(const std::string &log) {
-  std::istringstream lines(log);
-  std::string line, reason;
-  while (std::getline(lines, line)) {
-    if (line.empty() || line.rfind("processed ", 0) == 0 ||
-        line.rfind("verification time", 0) == 0 || line.rfind("stack depth", 0) == 0)
-      continue;
-    reason = line;
-  }
-  return reason;
-}
-
 enum class Answer { Available, Unavailable, Environment, Unexpected };
 
 struct KernelAnswer {
   Answer answer;
   std::string detail;
 };
-
-bool logSays(const std::string &log, const std::string &phrase) {
-  return log.find(phrase) != std::string::npos;
-}
 
 KernelAnswer classify(const oracle::KernelResult &result) {
   switch (result.verdict) {
@@ -306,28 +197,17 @@ int main(int argc, char **argv) {
   Object object;
   object.license = "GPL";
 
-  const encoding::RawInstruction movR0 = encoding::RawInstruction::make(0xb7, 0, 0, 0, 0);
-  const encoding::RawInstruction exitInsn = encoding::RawInstruction::make(0x95, 0, 0, 0, 0);
+  const encoding::RawInstruction movR0 = oracle::moveImmediate(0, 0);
+  const encoding::RawInstruction exitInsn = oracle::exitInstruction();
 
   unsigned passed = 0, failed = 0, known = 0, environment = 0;
   std::vector<std::pair<std::string, CaseTally>> summaries;
   for (const Case &c : allCases()) {
     CaseTally tally;
     const std::string where = describe(c);
-    // Can this kernel judge the type at all? A baseline without a call must reach the
-    // verifier (being refused there, e.g. for its return value, is fine).
-    const oracle::KernelResult baseline =
-        oracle::loadInKernel(object, makeProgram(c, {movR0, exitInsn}));
-    const bool judged =
-        baseline.verdict == oracle::KernelVerdict::Accepted ||
-        (baseline.verdict == oracle::KernelVerdict::Rejected && !baseline.log.empty());
-    if (!judged) {
-      const std::string problem = !baseline.problem.empty()
-                                      ? baseline.problem
-                                      : "BPF_PROG_LOAD fails with errno " +
-                                            std::to_string(baseline.error) +
-                                            " and an empty log before verification";
-      std::printf("ENVIRONMENT %s: not checkable here: %s\n", where.c_str(), problem.c_str());
+    // Can this kernel judge the type at all?
+    if (const std::optional<std::string> problem = oracle::whyNotJudged(object, c)) {
+      std::printf("ENVIRONMENT %s: not checkable here: %s\n", where.c_str(), problem->c_str());
       tally.environment = LastHelper - FirstHelper + 1;
       for (std::uint32_t id = FirstHelper; id <= LastHelper; ++id)
         tally.tableAvailable += helperAvailable(HelperId(id), c.type, c.attach);

@@ -75,6 +75,9 @@ bool outOfScope(const std::string &file) {
 
 struct FileTally {
   unsigned tests = 0, agree = 0, falseAccept = 0, falseReject = 0, tooComplex = 0;
+  /// Agreements on an expected failure where bpfcheck refused the program as unsupported:
+  /// the verdicts match, but not because bpfcheck found what the test is about.
+  unsigned agreeUnsupported = 0;
   unsigned kernelSidesWithUs = 0; ///< disagreements where the running kernel agrees with us
 };
 
@@ -207,6 +210,8 @@ int main(int argc, char **argv) {
       const char *kind = "agree";
       if (accepted == test.expectSuccess) {
         ++tally.agree;
+        if (!accepted && rule == "unsupported")
+          ++tally.agreeUnsupported;
       } else if (accepted) {
         ++tally.falseAccept;
         kind = "ACCEPTS-EXPECTED-FAILURE";
@@ -251,10 +256,12 @@ int main(int argc, char **argv) {
       total.falseAccept += tally.falseAccept;
       total.falseReject += tally.falseReject;
       total.tooComplex += tally.tooComplex;
+      total.agreeUnsupported += tally.agreeUnsupported;
     }
-    std::printf("%-40s %6u %6u %13u %11u %12u  (%u of the rejections: too complex)\n", "total",
-                total.tests, total.agree, total.falseAccept, total.falseReject,
-                total.kernelSidesWithUs, total.tooComplex);
+    std::printf("%-40s %6u %6u %13u %11u %12u  (%u of the rejections: too complex; %u of the "
+                "agreements: refused as unsupported)\n",
+                "total", total.tests, total.agree, total.falseAccept, total.falseReject,
+                total.kernelSidesWithUs, total.tooComplex, total.agreeUnsupported);
   };
   report("In scope:", inScope);
   report("Out of scope (kfuncs, arenas, dynptrs, open-coded iterators, kptrs, graphs, "
