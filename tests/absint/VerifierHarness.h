@@ -1,6 +1,7 @@
 // Verifying a program written as BPF assembly text, for the verifier's unit tests. Maps are
 // referred to as `r1 = 0xfeed000K ll` (map K's address, ld_imm64 of a map) and
-// `r1 = 0xfeee000K ll` (the address of map K's value, as for global data).
+// `r1 = 0xfeee000K ll` (the address of map K's value, as for global data). Kernel functions
+// are called as `call 0x1000K` (the kfunc whose BTF id is K in `kernelTypes`).
 #pragma once
 
 #include "bpfcheck/absint/Verifier.h"
@@ -50,8 +51,14 @@ struct AsmProgram {
   bool gpl = true;
   /// Per function: whether its (pretended) BTF prototype returns a scalar; empty: no BTF.
   std::vector<bool> functionReturnsScalar;
+  /// The kernel's types, for kfunc calls and BTF-typed pointers (null: none).
+  const KernelTypes *kernelTypes = nullptr;
+  bool sleepable = false;
   absint::VerifyOptions options;
 };
+
+/// The immediate of `call` that the harness turns into a call of kfunc `btfId`.
+inline constexpr std::int32_t kfuncCallMarker = 0x10000;
 
 inline VerifiedProgram verifyAsm(const AsmProgram &program) {
   auto slots = assembleProgram(program.text);
@@ -59,6 +66,11 @@ inline VerifiedProgram verifyAsm(const AsmProgram &program) {
   // Map references written as magic constants become map relocations.
   for (std::size_t i = 0; i + 1 < slots->size(); ++i) {
     encoding::RawInstruction &slot = (*slots)[i];
+    if (slot.opcode == 0x85 && slot.src() == 0 && slot.imm >= kfuncCallMarker) {
+      slot.registers = static_cast<std::uint8_t>((encoding::PseudoKfuncCall << 4) | slot.dst());
+      slot.imm -= kfuncCallMarker;
+      continue;
+    }
     if (slot.opcode != 0x18)
       continue;
     const auto low = static_cast<std::uint32_t>(slot.imm);
@@ -88,6 +100,8 @@ inline VerifiedProgram verifyAsm(const AsmProgram &program) {
   input.maps = program.maps;
   input.gplCompatible = program.gpl;
   input.functionReturnsScalar = program.functionReturnsScalar;
+  input.kernelTypes = program.kernelTypes;
+  input.sleepable = program.sleepable;
   verified.result = absint::verify(input, program.options);
   return verified;
 }
