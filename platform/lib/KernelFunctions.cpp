@@ -136,32 +136,36 @@ constexpr KernelFunctionRule kernelFunctionRows[] = {
     {"bpf_cpumask_any_and_distribute", Set::Cpumask, KfRcu},
     {"bpf_cpumask_weight", Set::Cpumask, KfRcu},
     {"bpf_cpumask_populate", Set::Cpumask, KfRcu},
-    // the key kfuncs (CONFIG_KEYS)
-    {"bpf_lookup_user_key", Set::KeySignature, KfAcquire | KfReturnsNull | KfSleepable},
-    {"bpf_lookup_system_key", Set::KeySignature, KfAcquire | KfReturnsNull},
-    {"bpf_key_put", Set::KeySignature, KfRelease},
+    // the key kfuncs (CONFIG_KEYS), members of generic_kfunc_set since they moved to
+    // kernel/bpf/helpers.c with the signed-programs work
+    {"bpf_lookup_user_key", Set::Generic, KfAcquire | KfReturnsNull | KfSleepable},
+    {"bpf_lookup_system_key", Set::Generic, KfAcquire | KfReturnsNull},
+    {"bpf_key_put", Set::Generic, KfRelease},
 };
 
-/// The program types whose kfunc hook each set is registered for.
+/// The program types whose kfunc hook each set is registered for. A registration for one
+/// program type counts for every type sharing its hook (bpf_prog_type_to_kfunc_hook):
+/// tracing with LSM, tracepoint and perf_event; cgroup_skb with the other cgroup types and
+/// sock_ops.
 struct SetCallers {
   KernelFunctionSet set;
   std::string_view shown;
-  std::array<ProgramType, 12> types; ///< Unspec-padded
+  std::array<ProgramType, 16> types; ///< Unspec-padded
 };
 
 constexpr SetCallers setCallers[] = {
     {Set::Generic,
-     "tracing, lsm, tracepoint, perf_event, sched_cls, xdp, struct_ops, syscall and cgroup_skb",
+     "tracing, lsm, tracepoint, perf_event, sched_cls, xdp, struct_ops, syscall, cgroup and "
+     "sock_ops",
      {ProgramType::Tracing, ProgramType::Lsm, ProgramType::Tracepoint, ProgramType::PerfEvent,
       ProgramType::SchedCls, ProgramType::Xdp, ProgramType::StructOps, ProgramType::Syscall,
-      ProgramType::CgroupSkb}},
+      ProgramType::CgroupSkb, ProgramType::CgroupSock, ProgramType::CgroupDevice,
+      ProgramType::CgroupSockAddr, ProgramType::CgroupSockopt, ProgramType::CgroupSysctl,
+      ProgramType::SockOps}},
     {Set::Cpumask,
      "tracing, lsm, tracepoint, perf_event, struct_ops and syscall",
      {ProgramType::Tracing, ProgramType::Lsm, ProgramType::Tracepoint, ProgramType::PerfEvent,
       ProgramType::StructOps, ProgramType::Syscall}},
-    {Set::KeySignature,
-     "tracing, lsm, tracepoint and perf_event",
-     {ProgramType::Tracing, ProgramType::Lsm, ProgramType::Tracepoint, ProgramType::PerfEvent}},
 };
 
 struct ContextTypeRow {
