@@ -66,6 +66,12 @@ struct HelperCallFacts {
   std::uint32_t lockPointerId = 0;          ///< bpf_spin_lock's map value identity
 };
 
+/// What checking a kfunc call's arguments learnt.
+struct KernelFunctionFacts {
+  std::uint32_t releasedReference = 0;   ///< reference released by the call
+  std::optional<std::uint64_t> constant; ///< the `__k` argument
+};
+
 class Analysis {
 public:
   Analysis(const ProgramInput &input, const VerifyOptions &options);
@@ -141,9 +147,7 @@ private:
   StepOutcome executeLocalCall(AbstractState state, std::uint32_t target, std::uint32_t index);
   StepOutcome executeKernelFunction(AbstractState state, const Call &call, std::uint32_t index);
   Check checkKernelFunctionArguments(AbstractState &state, const KernelFunctionPrototype &prototype,
-                                     const KernelFunctionRule &rule,
-                                     std::uint32_t &releasedReference,
-                                     std::optional<std::uint64_t> &constant);
+                                     const KernelFunctionRule &rule, KernelFunctionFacts &facts);
   /// A kernel object (BTF-typed or socket pointer) passed for `parameter` in register `r`.
   Check checkKernelObjectArgument(const AbstractState &state, unsigned r,
                                   const KernelFunctionType &parameter,

@@ -14,22 +14,6 @@ namespace {
 
 using TypeKind = KernelFunctionType::Kind;
 
-/// The struct a socket pointer is, as a kfunc argument (the kernel's reg2btf_ids).
-std::string_view socketStruct(RegionKind region) {
-  switch (region) {
-  case RegionKind::Socket:
-    return "sock";
-  case RegionKind::SockCommon:
-    return "sock_common";
-  case RegionKind::TcpSock:
-    return "tcp_sock";
-  case RegionKind::XdpSock:
-    return "xdp_sock";
-  default:
-    return {};
-  }
-}
-
 /// The kernel's spelling of a prototype type, for messages ("struct task_struct").
 std::string describeType(const KernelFunctionType &type) {
   switch (type.kind) {
@@ -48,12 +32,6 @@ std::string describeType(const KernelFunctionType &type) {
   }
   return "a type bpfcheck does not check";
 }
-
-/// What checking a kfunc's arguments learnt.
-struct KernelFunctionFacts {
-  std::uint32_t releasedReference = 0;
-  std::optional<std::uint64_t> constant; ///< the `__k` argument
-};
 
 } // namespace
 
@@ -106,8 +84,7 @@ StepOutcome Analysis::executeKernelFunction(AbstractState state, const Call &cal
                                        std::to_string(prototype->parameters.size()) + " > 5 args");
 
   KernelFunctionFacts facts;
-  if (auto failed = checkKernelFunctionArguments(state, *prototype, *rule, facts.releasedReference,
-                                                 facts.constant)) {
+  if (auto failed = checkKernelFunctionArguments(state, *prototype, *rule, facts)) {
     outcome.violation = failed;
     return outcome;
   }
@@ -185,8 +162,7 @@ StepOutcome Analysis::executeKernelFunction(AbstractState state, const Call &cal
 Check Analysis::checkKernelFunctionArguments(AbstractState &state,
                                              const KernelFunctionPrototype &prototype,
                                              const KernelFunctionRule &rule,
-                                             std::uint32_t &releasedReference,
-                                             std::optional<std::uint64_t> &constant) {
+                                             KernelFunctionFacts &facts) {
   const std::string name(prototype.name);
   // Release kfuncs take trusted arguments too (is_kfunc_trusted_args).
   const bool trustedArgs = (rule.flags & (KfTrustedArgs | KfRelease)) != 0;
@@ -221,7 +197,7 @@ Check Analysis::checkKernelFunctionArguments(AbstractState &state,
           return refuse(Rule::HelperArgument, registerName(r) + " must be a known constant: " +
                                                   argument + " is " + describe(value.scalar));
         if (tag == KernelFunctionArgumentTag::Constant)
-          constant = value.scalar.bits.value.bits;
+          facts.constant = value.scalar.bits.value.bits;
       }
       continue;
     }
@@ -247,17 +223,17 @@ Check Analysis::checkKernelFunctionArguments(AbstractState &state,
                                                std::to_string(i) + ": " + argument +
                                                " must not be NULL (null-check it first)");
     if (value.isPointer() && value.pointer.referenceId != 0 && releases) {
-      if (releasedReference != 0)
+      if (facts.releasedReference != 0)
         return refuse(Rule::InvalidRelease,
                       "more than one arg with ref_obj_id: " + name + " releases one reference");
       if (!state.findReference(value.pointer.referenceId))
         return refuse(Rule::InvalidRelease, registerName(r) + " holds a reference that was "
                                                               "already released");
-      releasedReference = value.pointer.referenceId;
+      facts.releasedReference = value.pointer.referenceId;
     }
 
     const bool kernelObject = value.isPointerTo(RegionKind::BtfObject) ||
-                              (value.isPointer() && !socketStruct(value.pointer.region).empty());
+                              (value.isPointer() && isSocket(value.pointer.region));
     if (kernelObject) {
       if (auto failed = checkKernelObjectArgument(state, r, parameter.type, rule))
         return failed;
@@ -266,12 +242,12 @@ Check Analysis::checkKernelFunctionArguments(AbstractState &state,
 
     // Memory: a scalar (or a struct of scalars) of its size, or `size` bytes given by the
     // parameter after it (`__sz`, `__szk`).
-    const bool sized = i + 1 < count &&
-                       prototype.parameters[i + 1].type.kind == TypeKind::Integer &&
-                       (tagOfKernelFunctionArgument(prototype.parameters[i + 1].name) ==
-                            KernelFunctionArgumentTag::Size ||
-                        tagOfKernelFunctionArgument(prototype.parameters[i + 1].name) ==
-                            KernelFunctionArgumentTag::ConstantSize);
+    const KernelFunctionArgumentTag nextTag =
+        i + 1 < count && prototype.parameters[i + 1].type.kind == TypeKind::Integer
+            ? tagOfKernelFunctionArgument(prototype.parameters[i + 1].name)
+            : KernelFunctionArgumentTag::None;
+    const bool sized = nextTag == KernelFunctionArgumentTag::Size ||
+                       nextTag == KernelFunctionArgumentTag::ConstantSize;
     const bool scalarPointee =
         parameter.type.kind == TypeKind::PointerToScalar ||
         (parameter.type.kind == TypeKind::PointerToStruct && parameter.type.pointeeIsScalarStruct);
@@ -301,6 +277,11 @@ Check Analysis::checkKernelFunctionArguments(AbstractState &state,
         return violation(Rule::HelperArgument,
                          registerName(sizeReg) + " is not a scalar: the size of " + argument, state,
                          {sizeReg});
+      if (nextTag == KernelFunctionArgumentTag::ConstantSize && !isConstant(size.scalar))
+        return violation(Rule::HelperArgument,
+                         registerName(sizeReg) + " must be a known constant: the size of " +
+                             argument + " (__szk) is " + describe(size.scalar),
+                         state, {sizeReg});
       if (asSigned(size.scalar.signed64.minimum) < 0 ||
           size.scalar.unsigned64.maximum.bits >= maximumVariableSize)
         return violation(Rule::HelperArgument,
@@ -321,7 +302,7 @@ Check Analysis::checkKernelFunctionArguments(AbstractState &state,
     if (sized)
       ++i;
   }
-  if (releases && releasedReference == 0)
+  if (releases && facts.releasedReference == 0)
     return violation(Rule::InvalidRelease,
                      "release kernel function " + name +
                          " expects refcounted PTR_TO_BTF_ID: no argument holds a reference "
@@ -344,7 +325,7 @@ Check Analysis::checkKernelObjectArgument(const AbstractState &state, unsigned r
     return refuse(Rule::HelperArgument, "kernel function " + name + " " + argument +
                                             " pointer type " + describeType(parameter) +
                                             " is not supported for " + typeName(value));
-  const std::string_view socket = socketStruct(pointer.region);
+  const std::string_view socket = socketStructOf(pointer.region);
   const bool referenced = pointer.referenceId != 0;
   // is_trusted_reg: referenced, a socket, or PTR_TRUSTED; is_rcu_reg: MEM_RCU.
   const bool trusted = referenced || !socket.empty() || pointer.trust == Trust::Trusted;

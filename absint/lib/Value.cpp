@@ -14,7 +14,7 @@ struct RegionRow {
   std::string_view description;
   PointerArithmetic arithmetic;
   MemoryArgument helperMemory;
-  bool socket;
+  std::string_view socketStruct;
   bool rewritten;
   bool atomics;
   bool packet;
@@ -61,7 +61,10 @@ bool acceptsAsMemory(RegionKind region, bool packetAccess) {
          (memory == MemoryArgument::WithPacketAccess && packetAccess);
 }
 bool isSocket(RegionKind region) {
-  return rowOf(region).socket;
+  return !rowOf(region).socketStruct.empty();
+}
+std::string_view socketStructOf(RegionKind region) {
+  return rowOf(region).socketStruct;
 }
 bool accessesAreRewritten(RegionKind region) {
   return rowOf(region).rewritten;

@@ -8,6 +8,8 @@
 
 #include "KernelOracle.h"
 
+#include <cctype>
+#include <initializer_list>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -144,21 +146,81 @@ inline std::optional<std::string> whyNotJudged(const Object &object, const Case 
 }
 
 /// The line of a verifier log that says why it refused: the last one that is neither an
-/// instruction nor a statistic.
+/// instruction trace nor a statistic.
 inline std::string reasonLine(const std::string &log) {
-  std::istringstream lines(log);
-  std::string line, reason;
-  while (std::getline(lines, line)) {
-    if (line.empty() || line.rfind("processed ", 0) == 0 ||
-        line.rfind("verification time", 0) == 0 || line.rfind("stack depth", 0) == 0)
+  std::string best;
+  std::size_t start = 0;
+  while (start < log.size()) {
+    std::size_t end = log.find('\n', start);
+    if (end == std::string::npos)
+      end = log.size();
+    std::string line = log.substr(start, end - start);
+    start = end + 1;
+    if (line.empty() || line.starts_with("processed ") || line.starts_with("verification time") ||
+        line.starts_with("stack depth") || line.starts_with("func#") || line.starts_with("0: R1"))
       continue;
-    reason = line;
+    std::size_t digits = 0;
+    while (digits < line.size() && std::isdigit(static_cast<unsigned char>(line[digits])))
+      ++digits;
+    if (digits > 0 && digits < line.size() && line[digits] == ':')
+      continue;
+    best = line;
   }
-  return reason;
+  return best;
 }
 
 inline bool logSays(const std::string &log, const std::string &phrase) {
   return log.find(phrase) != std::string::npos;
+}
+
+/// What loading a one-call probe tells of whether the callee is available to the program.
+enum class Availability { Available, Unavailable, Environment, Unexpected };
+
+struct AvailabilityAnswer {
+  Availability answer;
+  std::string detail; ///< the reason line of the log, or what kept the kernel from judging
+};
+
+/// The kernel's answer to a probe: Unavailable when the log says one of `unavailable`,
+/// Unexpected when it says one of `unexpected` (or is empty), Environment when the
+/// verifier did not run, Available otherwise (accepted, or refused for something later).
+inline AvailabilityAnswer classifyAvailability(const KernelResult &result,
+                                               std::initializer_list<std::string> unavailable,
+                                               std::initializer_list<std::string> unexpected) {
+  switch (result.verdict) {
+  case KernelVerdict::Accepted:
+    return {Availability::Available, "accepted"};
+  case KernelVerdict::Environment:
+  case KernelVerdict::Unsupported:
+    return {Availability::Environment, result.problem};
+  case KernelVerdict::Rejected:
+    break;
+  }
+  if (result.log.empty())
+    return {Availability::Unexpected,
+            "refused with errno " + std::to_string(result.error) + " and an empty log"};
+  const std::string reason = reasonLine(result.log);
+  for (const std::string &phrase : unavailable)
+    if (logSays(result.log, phrase))
+      return {Availability::Unavailable, reason};
+  for (const std::string &phrase : unexpected)
+    if (logSays(result.log, phrase))
+      return {Availability::Unexpected, reason};
+  return {Availability::Available, reason};
+}
+
+inline const char *nameOf(Availability answer) {
+  switch (answer) {
+  case Availability::Available:
+    return "available";
+  case Availability::Unavailable:
+    return "unavailable";
+  case Availability::Environment:
+    return "environment";
+  case Availability::Unexpected:
+    return "unexpected";
+  }
+  return "?";
 }
 
 } // namespace bpfcheck::oracle

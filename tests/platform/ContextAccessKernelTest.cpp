@@ -29,6 +29,7 @@
 // 6.18.44: 88,220 context accesses, 742 load results, 2,640 pointee accesses and 351 return
 // values agree).
 #include "../oracle/KernelOracle.h"
+#include "../oracle/ProgramTypeCases.h"
 #include "bpfcheck/platform/ContextLayout.h"
 
 #include <bpf/btf.h>
@@ -121,44 +122,13 @@ struct Loader {
   Loader() { object.license = "GPL"; }
 
   oracle::KernelResult run(const Config &config, std::vector<RawInstruction> code) {
-    Program program;
-    program.name = "ctx_probe";
-    program.type = config.type;
-    program.expectedAttachType = config.attach;
-    program.attachTarget = config.target;
-    program.structOpsType = config.structOpsType;
-    program.structOpsMember = config.structOpsMember;
-    program.sleepable = config.sleepable;
-    program.slots = std::move(code);
+    const oracle::Case probed{config.type,          config.attach,          config.target,
+                              config.structOpsType, config.structOpsMember, config.sleepable};
     ++loads;
-    return oracle::loadInKernel(object, program);
+    return oracle::loadInKernel(object, oracle::makeProgram(probed, std::move(code), "ctx_probe"));
   }
   std::uint64_t loads = 0;
 };
-
-/// The line of a verifier log that says why (the last one that is not an instruction trace
-/// or a statistic).
-std::string reasonLine(const std::string &log) {
-  std::string best;
-  std::size_t start = 0;
-  while (start < log.size()) {
-    std::size_t end = log.find('\n', start);
-    if (end == std::string::npos)
-      end = log.size();
-    std::string line = log.substr(start, end - start);
-    start = end + 1;
-    if (line.empty() || line.starts_with("processed ") || line.starts_with("verification time") ||
-        line.starts_with("stack depth") || line.starts_with("func#") || line.starts_with("0: R1"))
-      continue;
-    std::size_t digits = 0;
-    while (digits < line.size() && std::isdigit(static_cast<unsigned char>(line[digits])))
-      ++digits;
-    if (digits > 0 && digits < line.size() && line[digits] == ':')
-      continue;
-    best = line;
-  }
-  return best;
-}
 
 // --- BTF of attach targets -----------------------------------------------------------------
 
@@ -286,7 +256,7 @@ void checkMatrix(Loader &loader, const Config &config, const Probe &probe, std::
                     label.c_str(), describe(config).c_str(), offset, size, nameOf(access),
                     expected.allowed ? "allows" : "refuses", expected.allowed ? "" : " (",
                     expected.allowed ? "" : (expected.reason + ")").c_str(),
-                    accepted ? "accepts" : "rejects", reasonLine(kernel.log).c_str());
+                    accepted ? "accepts" : "rejects", oracle::reasonLine(kernel.log).c_str());
       }
   std::printf("  %-58s %6" PRIu64 " of %6" PRIu64 " agree\n",
               (label + " " + describe(config)).c_str(), tally.passed, tally.passed + tally.failed);
@@ -309,7 +279,7 @@ std::string kernelValueType(Loader &loader, const Config &config, std::uint32_t 
     // sock_ops refuses packet pointers as helper arguments before naming the type
     if (kernel.log.find("helper access to the packet is not allowed") != std::string::npos)
       return "pkt";
-    return "(" + reasonLine(kernel.log) + ")";
+    return "(" + oracle::reasonLine(kernel.log) + ")";
   }
   const std::size_t end = kernel.log.find(' ', at + marker.size());
   return kernel.log.substr(at + marker.size(), end - at - marker.size());
@@ -395,7 +365,7 @@ void checkReturns(Loader &loader, const Config &config, TargetReturn target, Tal
     ++tally.failed;
     std::printf("MISMATCH return %s r0=%" PRId64 ": table %s, kernel %s: %s\n",
                 describe(config).c_str(), value, allowed ? "allows" : "refuses",
-                accepted ? "accepts" : "rejects", reasonLine(kernel.log).c_str());
+                accepted ? "accepts" : "rejects", oracle::reasonLine(kernel.log).c_str());
   }
   std::printf("  %-58s %6" PRIu64 " of %6" PRIu64 " agree\n",
               ("return " + describe(config)).c_str(), tally.passed, tally.passed + tally.failed);
@@ -498,7 +468,7 @@ int main() {
                  " before the verifier runs (the program type is not built into this kernel)";
       else
         reason = "the kernel refuses even `r0 = " + std::to_string(ok) +
-                 "; exit`: " + reasonLine(trivial.log);
+                 "; exit`: " + oracle::reasonLine(trivial.log);
       uncheckable.push_back(describe(config) + ": " + reason);
       continue;
     }

@@ -132,50 +132,13 @@ std::string helperLabel(std::uint32_t id) {
   return "helper#" + std::to_string(id);
 }
 
-enum class Answer { Available, Unavailable, Environment, Unexpected };
-
-struct KernelAnswer {
-  Answer answer;
-  std::string detail;
-};
-
-KernelAnswer classify(const oracle::KernelResult &result) {
-  switch (result.verdict) {
-  case oracle::KernelVerdict::Accepted:
-    return {Answer::Available, "accepted"};
-  case oracle::KernelVerdict::Environment:
-  case oracle::KernelVerdict::Unsupported:
-    return {Answer::Environment, result.problem};
-  case oracle::KernelVerdict::Rejected:
-    break;
-  }
-  if (result.log.empty())
-    return {Answer::Unexpected,
-            "refused with errno " + std::to_string(result.error) + " and an empty log"};
-  const std::string reason = reasonLine(result.log);
-  if (logSays(result.log, "program of this type cannot use helper") ||
-      logSays(result.log, "unknown func ") ||
-      logSays(result.log, "helper call is not allowed in probe") ||
-      logSays(result.log, " not supported for program type ") ||
-      logSays(result.log, " supported only for fentry/fexit/fmod_ret programs"))
-    return {Answer::Unavailable, reason};
-  if (logSays(result.log, "invalid func "))
-    return {Answer::Unexpected, reason};
-  return {Answer::Available, reason};
-}
-
-const char *nameOf(Answer answer) {
-  switch (answer) {
-  case Answer::Available:
-    return "available";
-  case Answer::Unavailable:
-    return "unavailable";
-  case Answer::Environment:
-    return "environment";
-  case Answer::Unexpected:
-    return "unexpected";
-  }
-  return "?";
+oracle::AvailabilityAnswer classify(const oracle::KernelResult &result) {
+  return oracle::classifyAvailability(result,
+                                      {"program of this type cannot use helper", "unknown func ",
+                                       "helper call is not allowed in probe",
+                                       " not supported for program type ",
+                                       " supported only for fentry/fexit/fmod_ret programs"},
+                                      {"invalid func "});
 }
 
 struct CaseTally {
@@ -221,26 +184,26 @@ int main(int argc, char **argv) {
       const oracle::KernelResult result = oracle::loadInKernel(
           object, makeProgram(c, {encoding::RawInstruction::make(0x85, 0, 0, 0, std::int32_t(id)),
                                   movR0, exitInsn}));
-      const KernelAnswer answer = classify(result);
+      const oracle::AvailabilityAnswer answer = classify(result);
       if (verbose)
         std::printf("CELL %s %s: table %s, kernel %s: %s\n", helperLabel(id).c_str(), where.c_str(),
-                    table ? "available" : "unavailable", nameOf(answer.answer),
+                    table ? "available" : "unavailable", oracle::nameOf(answer.answer),
                     answer.detail.c_str());
-      if (answer.answer == Answer::Environment) {
+      if (answer.answer == oracle::Availability::Environment) {
         ++tally.environment;
         ++environment;
         std::printf("ENVIRONMENT %s %s: %s\n", helperLabel(id).c_str(), where.c_str(),
                     answer.detail.c_str());
         continue;
       }
-      if (answer.answer == Answer::Unexpected) {
+      if (answer.answer == oracle::Availability::Unexpected) {
         ++tally.unexpected;
         ++failed;
         std::printf("UNEXPECTED %s %s: table says %s; kernel: %s\n", helperLabel(id).c_str(),
                     where.c_str(), table ? "available" : "unavailable", answer.detail.c_str());
         continue;
       }
-      const bool kernel = answer.answer == Answer::Available;
+      const bool kernel = answer.answer == oracle::Availability::Available;
       tally.kernelAvailable += kernel;
       if (kernel == table) {
         ++tally.agree;

@@ -132,52 +132,14 @@ std::vector<encoding::RawInstruction> callWithZeroArguments(const KernelFunction
   return slots;
 }
 
-enum class Answer { Available, Unavailable, Environment, Unexpected };
-
-struct KernelAnswer {
-  Answer answer;
-  std::string detail;
-};
-
-KernelAnswer classify(const oracle::KernelResult &result, std::string_view name) {
-  switch (result.verdict) {
-  case oracle::KernelVerdict::Accepted:
-    return {Answer::Available, "accepted"};
-  case oracle::KernelVerdict::Environment:
-  case oracle::KernelVerdict::Unsupported:
-    return {Answer::Environment, result.problem};
-  case oracle::KernelVerdict::Rejected:
-    break;
-  }
-  if (result.log.empty())
-    return {Answer::Unexpected,
-            "refused with errno " + std::to_string(result.error) + " and an empty log"};
-  const std::string reason = reasonLine(result.log);
-  if (logSays(result.log, "calling kernel function " + std::string(name) + " is not allowed"))
-    return {Answer::Unavailable, reason};
-  // add_kfunc_call's refusals, before the kernel looks the kfunc up in any set.
-  for (const char *beforeLookup :
-       {"calling kernel function is not supported", "JIT is required for calling kernel function",
-        "JIT does not support calling kernel function", "non-GPL compatible program",
-        "failed to find BTF for kernel function", "is not a function",
-        "does not have a valid func_proto", "cannot find address for kernel function"})
-    if (logSays(result.log, beforeLookup))
-      return {Answer::Unexpected, reason};
-  return {Answer::Available, reason};
-}
-
-const char *nameOf(Answer answer) {
-  switch (answer) {
-  case Answer::Available:
-    return "available";
-  case Answer::Unavailable:
-    return "unavailable";
-  case Answer::Environment:
-    return "environment";
-  case Answer::Unexpected:
-    return "unexpected";
-  }
-  return "?";
+oracle::AvailabilityAnswer classify(const oracle::KernelResult &result, std::string_view name) {
+  // add_kfunc_call's refusals come before the kernel looks the kfunc up in any set.
+  return oracle::classifyAvailability(
+      result, {"calling kernel function " + std::string(name) + " is not allowed"},
+      {"calling kernel function is not supported", "JIT is required for calling kernel function",
+       "JIT does not support calling kernel function", "non-GPL compatible program",
+       "failed to find BTF for kernel function", "is not a function",
+       "does not have a valid func_proto", "cannot find address for kernel function"});
 }
 
 const char *yesNo(bool value) {
@@ -219,25 +181,26 @@ std::vector<Case> checkAvailability(const Object &object, const KernelFunctionIn
         object,
         makeProgram(c, {callOf(kfunc), oracle::moveImmediate(0, 0), oracle::exitInstruction()},
                     "kfunc"));
-    const KernelAnswer answer = classify(result, kfunc.rule->name);
+    const oracle::AvailabilityAnswer answer = classify(result, kfunc.rule->name);
     const std::string name(kfunc.rule->name);
     if (verbose)
       std::printf("CELL kfunc=%s type=%s table=%s kernel=%s: %s\n", name.c_str(),
-                  describe(c).c_str(), yesNo(table), nameOf(answer.answer), answer.detail.c_str());
-    if (answer.answer == Answer::Environment) {
+                  describe(c).c_str(), yesNo(table), oracle::nameOf(answer.answer),
+                  answer.detail.c_str());
+    if (answer.answer == oracle::Availability::Environment) {
       ++caseTally.environment;
       std::printf("ENVIRONMENT kfunc=%s type=%s: %s\n", name.c_str(), describe(c).c_str(),
                   answer.detail.c_str());
       continue;
     }
-    if (answer.answer == Answer::Unexpected) {
+    if (answer.answer == oracle::Availability::Unexpected) {
       ++caseTally.unexpected;
       ++tally.failed;
       std::printf("UNEXPECTED kfunc=%s type=%s table=%s log=%s\n", name.c_str(),
                   describe(c).c_str(), yesNo(table), answer.detail.c_str());
       continue;
     }
-    const bool kernel = answer.answer == Answer::Available;
+    const bool kernel = answer.answer == oracle::Availability::Available;
     if (kernel)
       availableIn.push_back(c);
     caseTally.kernelAvailable += kernel;

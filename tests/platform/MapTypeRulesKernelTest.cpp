@@ -56,6 +56,7 @@
 //
 // Exit status: 0 when every judged case agrees, 1 otherwise, 77 (ctest: skipped) when bpf()
 // is not usable here. The last line reads "N passed, M failed".
+#include "../oracle/ProgramTypeCases.h"
 #include "bpfcheck/ir/Encoding.h"
 #include "bpfcheck/platform/MapTypeRules.h"
 
@@ -764,23 +765,6 @@ LoadResult loadProgram(const ProgramKind &kind, const std::vector<RawInstruction
   return result;
 }
 
-/// The last line of a verifier log that is not a statistics line.
-std::string lastMessage(const std::string &log) {
-  std::string last;
-  std::size_t start = 0;
-  while (start < log.size()) {
-    std::size_t end = log.find('\n', start);
-    if (end == std::string::npos)
-      end = log.size();
-    std::string line = log.substr(start, end - start);
-    if (!line.empty() && line.rfind("processed ", 0) != 0 &&
-        line.rfind("verification time", 0) != 0 && line.rfind("stack depth", 0) != 0)
-      last = line;
-    start = end + 1;
-  }
-  return last;
-}
-
 enum class Verdict {
   Compatible,
   Incompatible,
@@ -1100,14 +1084,15 @@ void checkHelpers(const Creator &creator, Tally &tally, unsigned &cells,
           if (std::getenv("MAP_RULES_LOG"))
             std::printf("%s\n", result.log.c_str());
           ++tally.masked;
-          ++maskedReasons[lastMessage(result.log)];
+          ++maskedReasons[oracle::reasonLine(result.log)];
           if (std::getenv("MAP_RULES_VERBOSE"))
-            std::printf("masked %s: %s\n", cell.c_str(), lastMessage(result.log).c_str());
+            std::printf("masked %s: %s\n", cell.c_str(), oracle::reasonLine(result.log).c_str());
           continue;
         }
         bool ok = kernel == table;
-        std::string what = cell + ": kernel " + nameOf(kernel) + " (" + lastMessage(result.log) +
-                           "), table " + nameOf(table) + (problem ? " (" + *problem + ")" : "");
+        std::string what = cell + ": kernel " + nameOf(kernel) + " (" +
+                           oracle::reasonLine(result.log) + "), table " + nameOf(table) +
+                           (problem ? " (" + *problem + ")" : "");
         if (ok && problem && !messageMatches(*problem, result.log)) {
           ok = false;
           what += " — the message differs";
@@ -1136,11 +1121,11 @@ void checkProgramUse(const Creator &creator, Tally &tally, unsigned &cells) {
       bool ok = result.accepted == !problem;
       if (ok && problem && !messageMatches(*problem, result.log))
         ok = false;
-      tally.record(ok,
-                   "use of " + mapName(type) + " in " + std::string(nameOf(program)) +
-                       (sleepable ? " (sleepable)" : "") + ": kernel " +
-                       (result.accepted ? "accepts" : "refuses (" + lastMessage(result.log) + ")") +
-                       ", table " + (problem ? "refuses (" + *problem + ")" : "accepts"));
+      tally.record(ok, "use of " + mapName(type) + " in " + std::string(nameOf(program)) +
+                           (sleepable ? " (sleepable)" : "") + ": kernel " +
+                           (result.accepted ? "accepts"
+                                            : "refuses (" + oracle::reasonLine(result.log) + ")") +
+                           ", table " + (problem ? "refuses (" + *problem + ")" : "accepts"));
     }
   }
 }

@@ -37,6 +37,8 @@ PointerArithmetic arithmeticOn(RegionKind region);
 bool acceptsAsMemory(RegionKind region, bool packetAccess);
 /// A socket kind (sock, sock_common, tcp_sock, xdp_sock).
 bool isSocket(RegionKind region);
+/// The kernel struct a socket kind points to ("tcp_sock"); empty for other kinds.
+std::string_view socketStructOf(RegionKind region);
 /// Whether the kernel rewrites accesses through such pointers per instruction.
 bool accessesAreRewritten(RegionKind region);
 /// Whether atomic operations may act on it.
