@@ -64,6 +64,8 @@ struct HelperCallFacts {
   std::uint32_t releasedReference = 0;      ///< reference released by the call
   std::uint32_t argumentReference = 0;      ///< reference of a pointer argument
   std::uint32_t lockPointerId = 0;          ///< bpf_spin_lock's map value identity
+  /// The kptr field bpf_kptr_xchg's destination points at.
+  const MapValueField *kptrField = nullptr;
 };
 
 /// What checking a kfunc call's arguments learnt.
@@ -115,6 +117,27 @@ public:
   /// marks the bytes written.
   Check checkHelperMemory(AbstractState &state, unsigned reg, std::uint64_t minimumSize,
                           std::uint64_t maximumSize, AccessKind kind, const char *argument);
+
+  /// A callback's r0 against its helper's callback_ret_range (`what` names it in messages).
+  Check checkCallbackReturn(const AbstractState &state, const Frame &callee,
+                            const char *what) const;
+
+  /// Whether an access reaches a map value's kernel-managed fields (spin lock, timer, …):
+  /// refused, except a direct access of a whole kptr, which is returned in `kptr`.
+  enum class FieldAccess : std::uint8_t { Direct, Helper };
+  Check checkMapValueFields(const AbstractState &state, unsigned base, const PointerValue &pointer,
+                            std::int64_t at, std::uint64_t size, FieldAccess access,
+                            const MapValueField **kptr);
+  /// A load or store of a whole kptr field (check_map_kptr_access).
+  Check accessKptr(AbstractState &state, unsigned base, const MapValueField &field, AccessKind kind,
+                   const RegisterValue *stored, RegisterValue *loaded);
+  /// ARG_PTR_TO_SPIN_LOCK and ARG_PTR_TO_TIMER: the field itself, at its constant offset.
+  Check checkMapValueFieldArgument(AbstractState &state, unsigned r, ArgKind kind,
+                                   HelperCallFacts &facts);
+  /// bpf_kptr_xchg's destination (a referenced kptr field) and the object it stores.
+  Check checkKptrDestination(AbstractState &state, unsigned r, HelperCallFacts &facts);
+  Check checkKptrExchangeSource(AbstractState &state, unsigned r, const MapValueField &field,
+                                HelperCallFacts &facts);
 
   /// Every register or spill whose identity is `id` gets `update` applied.
   template <typename F> void forEachWithId(AbstractState &state, std::uint32_t id, F &&update) {
@@ -191,6 +214,9 @@ private:
 /// The first LD_ABS, LD_IND or tail call in a subprogram whose BTF prototype does not return
 /// a scalar (or that has none), with its instruction: the kernel refuses the program.
 std::optional<std::pair<Diagnostic, std::uint32_t>> checkAbnormalReturns(const ProgramInput &input);
+
+/// The first ld_imm64 of a map the program may not use (check_map_prog_compatibility).
+std::optional<std::pair<Diagnostic, std::uint32_t>> checkMapReferences(const ProgramInput &input);
 
 /// Without CAP_BPF: the first back edge of the control-flow graph (loops are refused), with
 /// the instruction it leaves from.

@@ -200,12 +200,37 @@ Check Analysis::checkReturnValue(const AbstractState &state) const {
   return std::nullopt;
 }
 
+Check Analysis::checkCallbackReturn(const AbstractState &state, const Frame &callee,
+                                    const char *what) const {
+  const RegisterValue &result = callee.registers[0];
+  if (!result.isScalar())
+    return violation(Rule::ReturnValue,
+                     "At " + std::string(what) + " return the register R0 is not a number", state);
+  const auto helperId =
+      static_cast<std::uint32_t>(std::get<Call>(instruction(callee.callsite).insn).imm);
+  const CallbackConvention *convention = findCallbackConvention(static_cast<HelperId>(helperId));
+  const std::int64_t smin = asSigned(result.scalar.signed64.minimum);
+  const std::int64_t smax = asSigned(result.scalar.signed64.maximum);
+  if (convention && (smin < convention->returnMinimum || smax > convention->returnMaximum))
+    return violation(Rule::ReturnValue,
+                     "At " + std::string(what) + " return the register R0 has smin=" +
+                         std::to_string(smin) + " smax=" + std::to_string(smax) +
+                         " should have been in [" + std::to_string(convention->returnMinimum) +
+                         ", " + std::to_string(convention->returnMaximum) + "]",
+                     state);
+  return std::nullopt;
+}
+
 StepOutcome Analysis::executeExit(AbstractState state, std::uint32_t index) {
   (void)index;
   StepOutcome outcome;
   // The main function of a program attached to a void kernel function returns nothing.
+  // A call chain of its own: the program, a global function verified alone, or an
+  // asynchronous callback (which the kernel runs later, e.g. a timer's).
+  const bool chainEnds = state.frames.size() == 1;
+  const bool asynchronousCallback = chainEnds && state.current().isCallback;
   const bool returnsVoid =
-      state.frames.size() == 1 &&
+      chainEnds && !asynchronousCallback &&
       ((entryFunction && entryFunction->returnsVoid) ||
        (!entryFunction && input.attachTarget && input.attachTarget->returns == TargetReturn::Void));
   // A subprogram may return nothing (its caller then may not read r0); the program and
@@ -215,7 +240,7 @@ StepOutcome Analysis::executeExit(AbstractState state, std::uint32_t index) {
     outcome.violation = failed;
     return outcome;
   }
-  if (state.frames.size() == 1 && entryFunction) {
+  if (chainEnds && entryFunction && !asynchronousCallback) {
     // The end of a global function verified on its own.
     if (state.lock || !state.references.empty()) {
       outcome.violation = violation(state.lock ? Rule::Lock : Rule::UnreleasedReference,
@@ -253,6 +278,11 @@ StepOutcome Analysis::executeExit(AbstractState state, std::uint32_t index) {
           state);
       return outcome;
     }
+    if (asynchronousCallback) {
+      if (auto failed = checkCallbackReturn(state, state.current(), "async callback"))
+        outcome.violation = failed;
+      return outcome;
+    }
     if (returnsVoid)
       return outcome;
     if (auto failed = checkReturnValue(state))
@@ -268,24 +298,8 @@ StepOutcome Analysis::executeExit(AbstractState state, std::uint32_t index) {
     return outcome;
   }
   if (callee.isCallback) {
-    if (!result.isScalar()) {
-      outcome.violation =
-          violation(Rule::ReturnValue, "At callback return the register R0 is not a number", state);
-      return outcome;
-    }
-    const std::uint32_t helperId =
-        static_cast<std::uint32_t>(std::get<Call>(instruction(callee.callsite).insn).imm);
-    const CallbackConvention *convention = findCallbackConvention(static_cast<HelperId>(helperId));
-    const std::int64_t smin = asSigned(result.scalar.signed64.minimum);
-    const std::int64_t smax = asSigned(result.scalar.signed64.maximum);
-    if (convention && (smin < convention->returnMinimum || smax > convention->returnMaximum)) {
-      outcome.violation =
-          violation(Rule::ReturnValue,
-                    "At callback return the register R0 has smin=" + std::to_string(smin) +
-                        " smax=" + std::to_string(smax) + " should have been in [" +
-                        std::to_string(convention->returnMinimum) + ", " +
-                        std::to_string(convention->returnMaximum) + "]",
-                    state);
+    if (auto failed = checkCallbackReturn(state, callee, "callback")) {
+      outcome.violation = failed;
       return outcome;
     }
     // The helper may call the callback again: continue at the call.

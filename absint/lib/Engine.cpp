@@ -206,7 +206,9 @@ VerifyResult verify(const ProgramInput &input, const VerifyOptions &options) {
     return result;
   }
   // Rules of the program's shape, checked before any path (check_cfg, check_btf_func).
-  auto shapeViolation = detail::checkAbnormalReturns(input);
+  auto shapeViolation = detail::checkMapReferences(input);
+  if (!shapeViolation)
+    shapeViolation = detail::checkAbnormalReturns(input);
   if (!shapeViolation && !options.privileged)
     shapeViolation = detail::checkBackEdges(input);
   if (shapeViolation) {

@@ -90,6 +90,11 @@ Check Analysis::checkHelperMemory(AbstractState &state, unsigned r, std::uint64_
                        "write into map forbidden: " + what + " points into map '" + map.name +
                            "', which is read-only for programs",
                        state, {r});
+    if (smin >= 0)
+      if (auto failed =
+              checkMapValueFields(state, r, pointer, pointer.fixedOffset,
+                                  static_cast<std::uint64_t>(size), FieldAccess::Helper, nullptr))
+        return failed;
   } else if (kind == AccessKind::Write && pointer.readOnly) {
     return violation(Rule::ReadOnlyWrite, what + " points to read-only memory", state, {r});
   }
@@ -182,6 +187,14 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
   case ArgKind::ConstMapPtr:
     if (!value.isPointerTo(RegionKind::MapPointer) || value.pointer.maybeNull)
       return mismatch("map_ptr");
+    // bpf_timer_init: the map must be the one the timer (argument 1) lives in.
+    if (facts.map && *facts.map != value.pointer.map)
+      return violation(Rule::HelperArgument,
+                       "timer pointer in R1 map_uid=0 doesn't match map pointer in R2 map_uid=0: "
+                       "the timer lives in map '" +
+                           input.maps[*facts.map].name + "', not '" +
+                           input.maps[value.pointer.map].name + "'",
+                       state, {r});
     facts.map = value.pointer.map;
     return std::nullopt;
   case ArgKind::MapKey:
@@ -304,27 +317,11 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
                            ": pass the context pointer unmodified",
                        state, {r});
     return std::nullopt;
-  case ArgKind::SpinLock: {
-    if (!value.isPointerTo(RegionKind::MapValue))
-      return mismatch("map_value");
-    const MapDescriptor &map = input.maps[value.pointer.map];
-    if (!map.spinLockOffset)
-      return violation(Rule::Lock,
-                       "map '" + map.name + "' has no bpf_spin_lock in its value (per its BTF)",
-                       state, {r});
-    if (!isConstant(value.pointer.variableOffset) ||
-        value.pointer.fixedOffset +
-                static_cast<std::int64_t>(value.pointer.variableOffset.bits.value.bits) !=
-            *map.spinLockOffset)
-      return violation(Rule::Lock,
-                       "off " + std::to_string(value.pointer.fixedOffset) +
-                           " doesn't point to 'struct bpf_spin_lock' that is at " +
-                           std::to_string(*map.spinLockOffset),
-                       state, {r});
-    facts.map = facts.map.value_or(value.pointer.map);
-    facts.lockPointerId = value.pointer.id;
-    return std::nullopt;
-  }
+  case ArgKind::SpinLock:
+  case ArgKind::Timer:
+    return checkMapValueFieldArgument(state, r, arg.kind, facts);
+  case ArgKind::KptrExchangeDestination:
+    return checkKptrDestination(state, r, facts);
   case ArgKind::SockCommon:
   case ArgKind::BtfIdSockCommon:
     if (value.isNull() && mayBeNull)
@@ -343,6 +340,8 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
   case ArgKind::BtfId:
     if (value.isNull() && mayBeNull)
       return std::nullopt;
+    if (facts.kptrField)
+      return checkKptrExchangeSource(state, r, *facts.kptrField, facts);
     if (!value.isPointerTo(RegionKind::BtfObject) ||
         (!arg.btfType.empty() && value.pointer.btfType != arg.btfType))
       return mismatch("ptr_" + std::string(arg.btfType));
@@ -404,15 +403,13 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
   }
   case ArgKind::Arena:
   case ArgKind::PerCpuBtfId:
-  case ArgKind::Timer:
-  case ArgKind::KptrExchangeDestination:
   case ArgKind::Dynptr:
     break;
   }
   return violation(Rule::Unsupported,
                    "argument " + std::to_string(r) + " of " + name +
-                       " is of a kind bpfcheck does not check yet (timers, kptrs, dynptrs, "
-                       "per-cpu kernel pointers, arenas)",
+                       " is of a kind bpfcheck does not check yet (dynptrs, per-cpu kernel "
+                       "pointers, arenas)",
                    state, {r});
 }
 

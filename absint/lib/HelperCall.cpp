@@ -77,7 +77,7 @@ RegisterValue Analysis::helperResult(AbstractState &state, const HelperPrototype
           *facts.constantKey < map.maxEntries)
         pointer.maybeNull = false;
       // Values holding a spin lock are told apart by identity (which lock is held).
-      if (map.spinLockOffset)
+      if (findField(map.valueFields, MapValueFieldKind::SpinLock))
         pointer.id = freshId();
       break;
     }
@@ -109,10 +109,13 @@ RegisterValue Analysis::helperResult(AbstractState &state, const HelperPrototype
     break;
   case ReturnKind::BtfId:
     pointer.region = RegionKind::BtfObject;
-    pointer.btfType = returns.btfType;
+    pointer.btfType =
+        facts.kptrField ? std::string_view(facts.kptrField->pointee) : returns.btfType;
     pointer.trust = (returns.flags & ReturnTrusted)     ? Trust::Trusted
                     : (returns.flags & ReturnUntrusted) ? Trust::Untrusted
                                                         : Trust::Plain;
+    if (facts.kptrField) // what bpf_kptr_xchg takes out of the map, with its reference
+      pointer.trust = Trust::Trusted;
     break;
   case ReturnKind::MemoryOrBtfId:
   case ReturnKind::DynptrMemory:
@@ -169,9 +172,6 @@ StepOutcome Analysis::executeHelper(AbstractState state, const Call &call, std::
     return fail(Rule::Unsupported, std::string(helper->name) +
                                        " returns per-cpu or dynptr memory, which bpfcheck does "
                                        "not model yet");
-  if (helper->callback == HelperCallback::Asynchronous)
-    return fail(Rule::Unsupported, "asynchronous callbacks (" + std::string(helper->name) +
-                                       ") are not checked by bpfcheck yet");
   HelperCallFacts facts;
   if (auto failed = checkHelperArguments(state, *helper, facts)) {
     outcome.violation = failed;
@@ -217,10 +217,13 @@ StepOutcome Analysis::executeHelper(AbstractState state, const Call &call, std::
   if (facts.callback && !convention)
     return fail(Rule::Unsupported,
                 std::string(helper->name) + " takes a callback bpfcheck has no convention for");
-  if (facts.callback && !callbackCallsExhausted(state, *convention)) {
-    if (state.frames.size() >= maximumCallFrames)
+  const bool asynchronous = helper->callback == HelperCallback::Asynchronous;
+  if (facts.callback && (asynchronous || !callbackCallsExhausted(state, *convention))) {
+    if (!asynchronous && state.frames.size() >= maximumCallFrames)
       return fail(Rule::InvalidCall, "the call stack is too deep for the callback (at most 8)");
-    AbstractState callbackState = state;
+    // An asynchronous callback runs later, on its own: a call chain of its own, holding
+    // nothing the program holds now.
+    AbstractState callbackState = asynchronous ? AbstractState{} : state;
     Frame frame;
     frame.function = functionStartingAt(*input.code, *facts.callback);
     frame.returnTo = index;

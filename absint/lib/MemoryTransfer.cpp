@@ -301,16 +301,12 @@ Check Analysis::checkMemoryAccess(AbstractState &state, unsigned base, std::int6
                        *why + " (map '" + map.name +
                            "', value_size=" + std::to_string(map.valueSize) + ")",
                        state, {base});
-    if (map.spinLockOffset) {
-      const std::int64_t lock = *map.spinLockOffset;
-      const std::int64_t lowest =
-          at + std::max<std::int64_t>(signedMinimum(pointer.variableOffset), 0);
-      const std::int64_t highest =
-          at + static_cast<std::int64_t>(pointer.variableOffset.unsigned64.maximum.bits) + size;
-      if (lowest < lock + 4 && lock < highest)
-        return violation(Rule::Lock, "bpf_spin_lock cannot be accessed directly by load/store",
-                         state, {base});
-    }
+    const MapValueField *kptr = nullptr;
+    if (auto failed =
+            checkMapValueFields(state, base, pointer, at, size, FieldAccess::Direct, &kptr))
+      return failed;
+    if (kptr)
+      return accessKptr(state, base, *kptr, kind, stored, loaded);
     if (!loaded)
       return std::nullopt;
     const std::int64_t first =

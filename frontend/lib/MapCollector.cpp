@@ -5,6 +5,7 @@
 #include "MapCollector.h"
 
 #include "CoReSpec.h"
+#include "MapValueFieldFinder.h"
 
 #include <bpf/btf.h>
 #include <elf.h>
@@ -23,26 +24,6 @@ const btf_type *skipModifiers(const btf &types, std::uint32_t &id) {
 constexpr std::uint32_t MapFlagReadOnlyProgram = 1U << 7; // BPF_F_RDONLY_PROG
 constexpr std::uint32_t MapFlagMmapable = 1U << 10;       // BPF_F_MMAPABLE
 constexpr std::uint32_t RelocationAbsolute64 = 2;         // R_BPF_64_ABS64
-
-/// The offset of a `struct bpf_spin_lock` member of a map value struct, if it has one (the
-/// kernel looks for it among the value's own members).
-std::optional<std::uint32_t> spinLockOffsetIn(const btf *types, std::uint32_t valueTypeId) {
-  std::uint32_t id = valueTypeId;
-  const btf_type *type = skipModifiers(*types, id);
-  if (!type || !btf_is_struct(type))
-    return std::nullopt;
-  const btf_member *member = btf_members(type);
-  for (unsigned i = 0; i < btf_vlen(type); ++i, ++member) {
-    std::uint32_t memberId = member->type;
-    const btf_type *memberType = skipModifiers(*types, memberId);
-    if (!memberType || !btf_is_struct(memberType))
-      continue;
-    const char *name = btf__name_by_offset(types, memberType->name_off);
-    if (name && std::string_view(name) == "bpf_spin_lock")
-      return btf_member_bit_offset(type, i) / 8;
-  }
-  return std::nullopt;
-}
 
 /// Parses BTF-defined map attributes from a struct type.
 class BtfMapParser {
@@ -149,7 +130,7 @@ public:
       return Error(where + ": unknown map type " + std::to_string(map.type));
 
     if (map.valueTypeId != 0)
-      map.spinLockOffset = spinLockOffsetIn(types, map.valueTypeId);
+      map.valueFields = findMapValueFields(*types, map.valueTypeId);
     const std::size_t index = object.maps.size();
     object.maps.push_back(map);
     if (valuesMemberOffset) {

@@ -72,13 +72,49 @@ struct Loader {
   std::map<std::size_t, int> mapFds;
   std::string problem;
 
+  /// The object's BTF as the kernel accepts it (libbpf adjusts it alike): extern functions
+  /// (the kfuncs a program declares) become typedefs of their prototypes, and the `.ksyms` section
+  /// listing them an anonymous struct of as many ints, since the kernel refuses both as they are.
+  static std::vector<std::byte> loadableBtf(const std::vector<std::byte> &raw) {
+    std::unique_ptr<btf, decltype(&btf__free)> types(
+        btf__new(raw.data(), std::uint32_t(raw.size())), btf__free);
+    if (!types)
+      return raw;
+    std::uint32_t intId = 0;
+    for (std::uint32_t id = 1; id < btf__type_cnt(types.get()) && intId == 0; ++id) {
+      const btf_type *type = btf__type_by_id(types.get(), id);
+      if (btf_is_int(type) && type->size == 4)
+        intId = id;
+    }
+    for (std::uint32_t id = 1; id < btf__type_cnt(types.get()); ++id) {
+      auto *type = const_cast<btf_type *>(btf__type_by_id(types.get(), id));
+      if (btf_is_func(type) && btf_vlen(type) == BTF_FUNC_EXTERN)
+        type->info = std::uint32_t(BTF_KIND_TYPEDEF) << 24; // still names its prototype
+      const char *name = btf__name_by_offset(types.get(), type->name_off);
+      if (intId == 0 || !btf_is_datasec(type) || !name || std::strcmp(name, ".ksyms") != 0)
+        continue;
+      // A member has the size of a section entry: rewrite each in place.
+      const std::uint32_t count = btf_vlen(type);
+      auto *members = reinterpret_cast<btf_member *>(type + 1);
+      for (std::uint32_t i = 0; i < count; ++i)
+        members[i] = btf_member{0, intId, 32 * i};
+      type->name_off = 0;
+      type->info = (std::uint32_t(BTF_KIND_STRUCT) << 24) | count;
+      type->size = 4 * count;
+    }
+    std::uint32_t size = 0;
+    const auto *bytes = static_cast<const std::byte *>(btf__raw_data(types.get(), &size));
+    return std::vector<std::byte>(bytes, bytes + size);
+  }
+
   void loadBtf() {
     if (object.btf.empty())
       return;
+    const std::vector<std::byte> loadable = loadableBtf(object.btf);
     std::vector<char> log(1 << 16);
     bpf_attr attr{};
-    attr.btf = pointer(object.btf.data());
-    attr.btf_size = std::uint32_t(object.btf.size());
+    attr.btf = pointer(loadable.data());
+    attr.btf_size = std::uint32_t(loadable.size());
     attr.btf_log_buf = pointer(log.data());
     attr.btf_log_size = std::uint32_t(log.size());
     attr.btf_log_level = 1;

@@ -32,7 +32,7 @@ absint::MapDescriptor describeMap(const MapDefinition &map) {
     descriptor.frozenValue = map.initialData;
     descriptor.frozenValue.resize(map.valueSize, std::byte{0});
   }
-  descriptor.spinLockOffset = map.spinLockOffset;
+  descriptor.valueFields = map.valueFields;
   return descriptor;
 }
 

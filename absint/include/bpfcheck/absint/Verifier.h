@@ -7,6 +7,7 @@
 #include "bpfcheck/ir/Program.h"
 #include "bpfcheck/platform/ContextLayout.h"
 #include "bpfcheck/platform/KernelTypes.h"
+#include "bpfcheck/platform/MapValueFields.h"
 #include "bpfcheck/platform/Types.h"
 
 #include <cstddef>
@@ -34,8 +35,8 @@ struct MapDescriptor {
   std::optional<std::uint32_t> innerMap;
   /// The value of a frozen read-only map (for constant-string arguments); empty if unknown.
   std::vector<std::byte> frozenValue;
-  /// Where the value's `struct bpf_spin_lock` is, from BTF.
-  std::optional<std::uint32_t> spinLockOffset;
+  /// The value's kernel-managed fields (spin lock, timer, kptrs, …), from BTF.
+  std::vector<MapValueField> valueFields;
 };
 
 /// A global (non-static) function of the program: the kernel verifies it on its own, from

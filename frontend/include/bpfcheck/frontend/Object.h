@@ -6,6 +6,7 @@
 #include "bpfcheck/frontend/BtfExt.h"
 #include "bpfcheck/ir/Encoding.h"
 #include "bpfcheck/ir/Program.h"
+#include "bpfcheck/platform/MapValueFields.h"
 #include "bpfcheck/platform/Types.h"
 
 #include <cstddef>
@@ -60,8 +61,8 @@ struct MapDefinition {
   std::vector<std::byte> initialData;
   /// The program may only read it (`.rodata`: BPF_F_RDONLY_PROG, frozen after load).
   bool readOnly = false;
-  /// Where the value's `struct bpf_spin_lock` member is, per BTF.
-  std::optional<std::uint32_t> spinLockOffset;
+  /// The value's kernel-managed fields (spin lock, timer, kptrs, …), per BTF.
+  std::vector<MapValueField> valueFields;
 };
 
 /// The kind of a relocation the frontend applied, for `dump` and the tests.
