@@ -3,6 +3,7 @@
 
 #include "bpfcheck/absint/AbstractState.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace bpfcheck::absint {
@@ -12,6 +13,14 @@ const AcquiredReference *AbstractState::findReference(std::uint32_t id) const {
     if (reference.id == id)
       return &reference;
   return nullptr;
+}
+
+std::vector<BranchTrail::Decision> BranchTrail::since(std::uint32_t first) const {
+  std::vector<Decision> decisions;
+  const std::uint32_t oldest = count > capacity ? count - capacity : 0;
+  for (std::uint32_t n = std::max(first, oldest); n < count; ++n)
+    decisions.push_back(recent[n % capacity]);
+  return decisions;
 }
 
 bool includes(const Scalar &outer, const Scalar &inner) {

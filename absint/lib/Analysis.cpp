@@ -202,7 +202,11 @@ StepOutcome Analysis::step(AbstractState state, std::uint32_t index) {
           outcome.successors.push_back({std::move(state), index + 1});
           return std::move(outcome);
         } else if constexpr (std::is_same_v<T, ConditionalJump>) {
-          return executeBranch(std::move(state), insn, index);
+          StepOutcome branched = executeBranch(std::move(state), insn, index);
+          if (branched.successors.size() == 2) // a decision, not a forced edge
+            for (Successor &successor : branched.successors)
+              successor.state.trail.record(index, successor.index != index + 1);
+          return branched;
         } else if constexpr (std::is_same_v<T, Call>) {
           return executeCall(std::move(state), insn, index);
         } else if constexpr (std::is_same_v<T, Exit>) {

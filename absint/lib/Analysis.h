@@ -118,6 +118,16 @@ public:
   Check checkHelperMemory(AbstractState &state, unsigned reg, std::uint64_t minimumSize,
                           std::uint64_t maximumSize, AccessKind kind, const char *argument);
 
+  /// "insn 12 (file.c:34)": an instruction as diagnostics name it.
+  std::string placeOf(std::uint32_t index) const;
+  /// For a value that was a pointer until its reference was released: where that happened
+  /// ("; it held a reference that was released at insn 9 (file.c:20)"), else empty.
+  std::string releaseHistory(const AbstractState &state, const RegisterValue &value) const;
+
+  /// The branch decisions a path made since it acquired `reference`, as a clause of a
+  /// leak diagnostic (", which then branched: insn 12 (f.c:30) jumped, ...").
+  std::string pathSince(const AbstractState &state, const AcquiredReference &reference) const;
+
   /// A callback's r0 against its helper's callback_ret_range (`what` names it in messages).
   Check checkCallbackReturn(const AbstractState &state, const Frame &callee,
                             const char *what) const;

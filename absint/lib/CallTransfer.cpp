@@ -200,6 +200,22 @@ Check Analysis::checkReturnValue(const AbstractState &state) const {
   return std::nullopt;
 }
 
+std::string Analysis::pathSince(const AbstractState &state,
+                                const AcquiredReference &reference) const {
+  const std::vector<BranchTrail::Decision> decisions = state.trail.since(reference.decisionsBefore);
+  if (decisions.empty())
+    return ", which has no branch after it";
+  std::string text;
+  if (state.trail.count - reference.decisionsBefore > decisions.size())
+    text = ", whose last branches were: ";
+  else
+    text = ", which then branched: ";
+  for (std::size_t i = 0; i < decisions.size(); ++i)
+    text += (i ? ", " : "") + placeOf(decisions[i].index) +
+            (decisions[i].taken ? " jumped" : " fell through");
+  return text;
+}
+
 Check Analysis::checkCallbackReturn(const AbstractState &state, const Frame &callee,
                                     const char *what) const {
   const RegisterValue &result = callee.registers[0];
@@ -269,13 +285,14 @@ StepOutcome Analysis::executeExit(AbstractState state, std::uint32_t index) {
     }
     if (!state.references.empty()) {
       const AcquiredReference &leaked = state.references.front();
-      outcome.violation = violation(
-          Rule::UnreleasedReference,
-          "Unreleased reference id=" + std::to_string(leaked.id) +
-              " alloc_insn=" + std::to_string(instruction(leaked.acquiredAt).pc) + ": " +
-              std::string(descriptionOf(leaked.region)) + " acquired at insn " +
-              std::to_string(instruction(leaked.acquiredAt).pc) + " is not released on this path",
-          state);
+      outcome.violation =
+          violation(Rule::UnreleasedReference,
+                    "Unreleased reference id=" + std::to_string(leaked.id) +
+                        " alloc_insn=" + std::to_string(instruction(leaked.acquiredAt).pc) + ": " +
+                        std::string(descriptionOf(leaked.region)) + " acquired at " +
+                        placeOf(leaked.acquiredAt) + " is not released on this path" +
+                        pathSince(state, leaked),
+                    state);
       return outcome;
     }
     if (asynchronousCallback) {

@@ -147,7 +147,8 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
     return violation(Rule::HelperArgument,
                      registerName(r) + " type=" + typeName(value) +
                          " expected=" + std::string(expected) + ": argument " + std::to_string(r) +
-                         " of " + name + " must be " + std::string(expected),
+                         " of " + name + " must be " + std::string(expected) +
+                         releaseHistory(state, value),
                      state, {r});
   };
   if (value.isScalar())
@@ -167,7 +168,8 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
         !state.findReference(value.pointer.referenceId))
       return violation(Rule::InvalidRelease,
                        registerName(r) + " must be referenced when passed to release function " +
-                           name + ": it does not hold a reference this program acquired",
+                           name + ": it does not hold a reference this program acquired" +
+                           releaseHistory(state, value),
                        state, {r});
     facts.releasedReference = value.pointer.referenceId;
     return std::nullopt;

@@ -127,7 +127,7 @@ RegisterValue Analysis::helperResult(AbstractState &state, const HelperPrototype
     const std::uint32_t reference = freshId();
     pointer.referenceId = reference;
     pointer.id = reference;
-    state.references.push_back({reference, index, pointer.region});
+    state.references.push_back({reference, index, pointer.region, state.trail.count});
   } else if (helper.inheritsReference) {
     pointer.referenceId = facts.argumentReference;
   }
@@ -187,9 +187,9 @@ StepOutcome Analysis::executeHelper(AbstractState state, const Call &call, std::
   case HelperId::TailCall:
     if (!state.references.empty())
       return fail(Rule::UnreleasedReference,
-                  "tail_call would lead to reference leak: the reference acquired at insn " +
-                      std::to_string(instruction(state.references.front().acquiredAt).pc) +
-                      " is still held");
+                  "tail_call would lead to reference leak: the reference acquired at " +
+                      placeOf(state.references.front().acquiredAt) + " is still held" +
+                      pathSince(state, state.references.front()));
     break;
   case HelperId::SpinLock:
     if (state.lock)
@@ -295,10 +295,37 @@ StepOutcome Analysis::executeHelper(AbstractState state, const Call &call, std::
 void Analysis::releaseReference(AbstractState &state, std::uint32_t reference) const {
   std::erase_if(state.references,
                 [&](const AcquiredReference &acquired) { return acquired.id == reference; });
+  constexpr std::size_t releasesRemembered = 4;
+  if (state.released.size() == releasesRemembered)
+    state.released.erase(state.released.begin());
+  state.released.push_back({reference, currentIndex});
   state.forEachValue([&](RegisterValue &value) {
-    if (value.isPointer() && value.pointer.referenceId == reference)
+    if (value.isPointer() && value.pointer.referenceId == reference) {
       value = options.privileged ? RegisterValue::unknown() : RegisterValue::uninitialized();
+      value.releasedReference = reference;
+    }
   });
+}
+
+std::string Analysis::releaseHistory(const AbstractState &state, const RegisterValue &value) const {
+  if (value.releasedReference == 0)
+    return {};
+  for (const ReleasedReference &released : state.released)
+    if (released.id == value.releasedReference)
+      return "; it held a reference that was released at " + placeOf(released.releasedAt);
+  return "; it held a reference that was released earlier on this path";
+}
+
+std::string Analysis::placeOf(std::uint32_t index) const {
+  std::string text = "insn " + std::to_string(instruction(index).pc);
+  if (index < input.code->locations.size() && input.code->locations[index]) {
+    const SourceLocation &location = *input.code->locations[index];
+    std::string file = location.file;
+    if (auto slash = file.rfind('/'); slash != std::string::npos)
+      file = file.substr(slash + 1);
+    text += " (" + file + ":" + std::to_string(location.line) + ")";
+  }
+  return text;
 }
 
 } // namespace bpfcheck::absint::detail

@@ -139,7 +139,7 @@ StepOutcome Analysis::executeKernelFunction(AbstractState state, const Call &cal
         pointer.trust = Trust::Trusted;
         pointer.referenceId = reference;
         pointer.id = reference;
-        state.references.push_back({reference, index, pointer.region});
+        state.references.push_back({reference, index, pointer.region, state.trail.count});
       }
       result = RegisterValue::ofPointer(pointer);
       break;
@@ -319,7 +319,7 @@ Check Analysis::checkKernelObjectArgument(const AbstractState &state, unsigned r
   const PointerValue &pointer = value.pointer;
   const std::string name(rule.name);
   auto refuse = [&](Rule broken, std::string message) {
-    return violation(broken, std::move(message), state, {r});
+    return violation(broken, std::move(message) + releaseHistory(state, value), state, {r});
   };
   if (parameter.kind != TypeKind::PointerToStruct)
     return refuse(Rule::HelperArgument, "kernel function " + name + " " + argument +

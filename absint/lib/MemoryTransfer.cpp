@@ -176,7 +176,7 @@ Check Analysis::checkMemoryAccess(AbstractState &state, unsigned base, std::int6
   if (!address.isPointer())
     return violation(Rule::InvalidDereference,
                      registerName(base) + " invalid mem access 'scalar': " + registerName(base) +
-                         " holds a number, not a pointer",
+                         " holds a number, not a pointer" + releaseHistory(state, address),
                      state, {base});
   const PointerValue pointer = address.pointer;
   if (pointer.maybeNull)

@@ -202,6 +202,38 @@ TEST_CASE("verifier: ring buffer records must be submitted or discarded") {
   CHECK(verifyAsm(pastEnd).rule() == Rule::MemoryBounds);
 }
 
+TEST_CASE("verifier: reference diagnostics name the acquisition, the path and the release") {
+  const std::string reserve = "r1 = 0xfeed0000 ll\nr2 = 8\nr3 = 0\ncall 131\n"
+                              "if r0 == 0 goto out\n";
+  // The record leaks only when the context's first word is odd: the diagnostic shows the
+  // path (insn 6 falls through, insn 9 jumps) from the reserve (insn 5) to the exit.
+  AsmProgram leak{"r6 = r1\n" + reserve +
+                      "r7 = *(u32 *)(r6 + 0)\nr7 &= 1\nif r7 != 0 goto out\n"
+                      "r1 = r0\nr2 = 0\ncall 132\nout:\nr0 = 0\nexit\n",
+                  ProgramType::Kprobe};
+  leak.maps = {mapOf(MapType::Ringbuf, 0, 0, 4096)};
+  const auto leaked = verifyAsm(leak);
+  REQUIRE(leaked.rule() == Rule::UnreleasedReference);
+  CHECK(leaked.message().find("acquired at insn 5 ") != std::string::npos);
+  CHECK(leaked.message().find("which then branched: insn 6 fell through, insn 9 jumped") !=
+        std::string::npos);
+  // Submitting twice: the second call names the first.
+  AsmProgram twice{reserve + "r6 = r0\nr1 = r0\nr2 = 0\ncall 132\nr1 = r6\nr2 = 0\ncall 132\n"
+                             "out:\nr0 = 0\nexit\n",
+                   ProgramType::Kprobe};
+  twice.maps = leak.maps;
+  const auto released = verifyAsm(twice);
+  CHECK(released.message().find("released at insn 9") != std::string::npos);
+  // A copy used after the release names the release too.
+  AsmProgram used{reserve + "r6 = r0\nr1 = r0\nr2 = 0\ncall 132\nr0 = *(u64 *)(r6 + 0)\n"
+                            "out:\nr0 = 0\nexit\n",
+                  ProgramType::Kprobe};
+  used.maps = leak.maps;
+  const auto afterRelease = verifyAsm(used);
+  REQUIRE(afterRelease.rule() == Rule::InvalidDereference);
+  CHECK(afterRelease.message().find("released at insn 9") != std::string::npos);
+}
+
 TEST_CASE("verifier: the context is accessed at constant offsets the type allows") {
   CHECK(verifySocketFilter("r0 = *(u32 *)(r1 + 0)\nexit\n").verdict() == Verdict::Accept);
   // __sk_buff->mark is not writable from socket filters.

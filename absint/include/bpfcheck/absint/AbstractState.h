@@ -32,11 +32,36 @@ struct Frame {
   std::uint32_t callbackCalls = 0;
 };
 
+/// The latest branch decisions of a path (conditional jumps where both edges were
+/// possible), for diagnostics that show how a path reached its end. Fixed size: copying a
+/// state allocates nothing for it; the engine never compares it.
+struct BranchTrail {
+  static constexpr unsigned capacity = 16;
+  struct Decision {
+    std::uint32_t index = 0; ///< the conditional jump's instruction index
+    bool taken = false;
+  };
+  std::array<Decision, capacity> recent{}; ///< a ring: decision n is at n % capacity
+  std::uint32_t count = 0;                 ///< decisions made on the path so far
+
+  void record(std::uint32_t index, bool taken) { recent[count++ % capacity] = {index, taken}; }
+  /// The decisions made since decision number `since` (the most recent `capacity` only).
+  std::vector<Decision> since(std::uint32_t first) const;
+};
+
 /// A reference the program acquired and must release (a socket, a ring buffer record, ...).
 struct AcquiredReference {
   std::uint32_t id = 0;
   std::uint32_t acquiredAt = 0; ///< instruction index of the acquiring call
   RegionKind region = RegionKind::Socket;
+  std::uint32_t decisionsBefore = 0; ///< BranchTrail::count when it was acquired
+};
+
+/// A reference released on this path, remembered to name the first release when the
+/// program releases it again.
+struct ReleasedReference {
+  std::uint32_t id = 0;
+  std::uint32_t releasedAt = 0; ///< instruction index of the releasing call
 };
 
 /// The spin lock held: the map value it lives in, identified as the kernel does.
@@ -49,7 +74,11 @@ struct HeldLock {
 struct AbstractState {
   std::vector<Frame> frames; ///< frames[0] is the main program's
   std::vector<AcquiredReference> references;
+  /// The most recent releases (a few), for diagnostics only: never compared or joined.
+  std::vector<ReleasedReference> released;
   std::optional<HeldLock> lock;
+  /// How this path branched, for diagnostics only.
+  BranchTrail trail;
   /// How many times callbacks returned to their helper so far: states of different callback
   /// iterations are not a loop of the program (the helper bounds them), only of the helper.
   std::uint32_t callbackIterations = 0;

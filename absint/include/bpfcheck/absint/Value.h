@@ -100,6 +100,9 @@ struct RegisterValue {
   /// (`r2 = r1; r2 += 4` links r2 to r1 with delta 4, the kernel's linked registers).
   std::int64_t idDelta = 0;
   PointerValue pointer;
+  /// Not a pointer any more: the reference this value held until the program released it
+  /// (for diagnostics only; 0: none).
+  std::uint32_t releasedReference = 0;
 
   static RegisterValue uninitialized() { return {}; }
   static RegisterValue ofScalar(const Scalar &s, std::uint32_t id = 0) {
