@@ -168,7 +168,9 @@ StepOutcome Analysis::executeBranch(AbstractState state, const ConditionalJump &
           else
             value.pointer.maybeNull = false;
         });
-        if (isNull && pointer.referenceId != 0)
+        // NULL from an acquiring call means nothing was acquired. A pointer derived from a
+        // referenced one (bpf_skc_to_tcp_sock's) being NULL says nothing of its parent.
+        if (isNull && pointer.referenceId != 0 && pointer.referenceId == pointer.id)
           std::erase_if(edge.references, [&](const AcquiredReference &reference) {
             return reference.id == pointer.referenceId;
           });
