@@ -145,10 +145,9 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
   const std::string name = std::string(helper.name);
   auto mismatch = [&](std::string_view expected) {
     return violation(Rule::HelperArgument,
-                     registerName(r) + " type=" + typeName(value) +
-                         " expected=" + std::string(expected) + ": argument " + std::to_string(r) +
-                         " of " + name + " must be " + std::string(expected) +
-                         releaseHistory(state, value),
+                     registerName(r) + " type=" + typeName(value) + " expected=" +
+                         std::string(expected) + ": argument " + std::to_string(r) + " of " + name +
+                         " must be " + std::string(expected) + releaseHistory(state, value),
                      state, {r});
   };
   if (value.isScalar())
