@@ -223,12 +223,9 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
     if (auto failed =
             checkHelperMemory(state, r, size, size, kind, isKey ? "the key" : "the value"))
       return failed;
-    if (isKey && size == 4 && value.isPointerTo(RegionKind::Stack) &&
-        isConstant(value.pointer.variableOffset)) {
-      const std::int64_t at =
-          value.pointer.fixedOffset +
-          static_cast<std::int64_t>(value.pointer.variableOffset.bits.value.bits);
-      const RegisterValue key = state.frames[value.pointer.frame].stack.load(at, 4, false);
+    const auto at = constantOffset(value.pointer);
+    if (isKey && size == 4 && value.isPointerTo(RegionKind::Stack) && at) {
+      const RegisterValue key = state.frames[value.pointer.frame].stack.load(*at, 4, false);
       if (key.isScalar() && isConstant(key.scalar))
         facts.constantKey = key.scalar.bits.value.bits;
     }
@@ -385,11 +382,11 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
                            " does not point to a readonly map: the format string of " + name +
                            " must be a constant in .rodata",
                        state, {r});
-    if (!isConstant(value.pointer.variableOffset))
+    const auto offset = constantOffset(value.pointer);
+    if (!offset)
       return violation(Rule::HelperArgument, registerName(r) + " is not a constant address", state,
                        {r});
-    const std::int64_t at = value.pointer.fixedOffset +
-                            static_cast<std::int64_t>(value.pointer.variableOffset.bits.value.bits);
+    const std::int64_t at = *offset;
     const auto &bytes = map.frozenValue;
     const auto end =
         bytes.begin() + std::min<std::int64_t>(std::max<std::int64_t>(at, 0),

@@ -8,17 +8,6 @@
 
 namespace bpfcheck::absint::detail {
 
-namespace {
-
-/// kprobe, tracepoint, perf_event and raw tracepoint programs (is_tracing_prog_type).
-bool isTracingProgramType(ProgramType type) {
-  return type == ProgramType::Kprobe || type == ProgramType::Tracepoint ||
-         type == ProgramType::PerfEvent || type == ProgramType::RawTracepoint ||
-         type == ProgramType::RawTracepointWritable;
-}
-
-} // namespace
-
 std::optional<std::pair<Diagnostic, std::uint32_t>> checkMapReferences(const ProgramInput &input) {
   const ProgramCode &code = *input.code;
   for (std::uint32_t i = 0; i < code.instructions.size(); ++i) {
@@ -30,11 +19,8 @@ std::optional<std::pair<Diagnostic, std::uint32_t>> checkMapReferences(const Pro
     if (index >= input.maps.size())
       continue; // refused with its instruction when the path reaches it
     const MapDescriptor &map = input.maps[index];
-    std::optional<std::string> problem =
-        checkMapUseInProgram(map.type, input.type, input.sleepable);
-    if (!problem)
-      problem = checkMapFieldsUsableBy(map.valueFields, isTracingProgramType(input.type),
-                                       input.type == ProgramType::SocketFilter);
+    const std::optional<std::string> problem =
+        checkMapUseInProgram(map.type, map.valueFields, input.type, input.sleepable);
     if (!problem)
       continue;
     Diagnostic diagnostic;

@@ -10,25 +10,6 @@ namespace bpfcheck::absint::detail {
 
 namespace {
 
-/// The kernel structs whose objects are freed only after an RCU grace period, so that a
-/// referenced kptr to one may be read as an RCU pointer (rcu_protected_types).
-constexpr std::string_view rcuProtectedStructs[] = {"cgroup", "css_set", "task_struct",
-                                                    "bpf_cpumask"};
-
-bool isRcuProtected(std::string_view structName) {
-  for (std::string_view name : rcuProtectedStructs)
-    if (name == structName)
-      return true;
-  return false;
-}
-
-/// The constant offset into the value a map value pointer has, if its offset is known.
-std::optional<std::int64_t> constantValueOffset(const PointerValue &pointer) {
-  if (!isConstant(pointer.variableOffset))
-    return std::nullopt;
-  return pointer.fixedOffset + static_cast<std::int64_t>(pointer.variableOffset.bits.value.bits);
-}
-
 std::string pointeeText(const MapValueField &field) {
   return field.pointee.empty() ? std::string("an unnamed type") : field.pointee;
 }
@@ -40,47 +21,48 @@ Check Analysis::checkMapValueFields(const AbstractState &state, unsigned base,
                                     std::uint64_t size, FieldAccess access,
                                     const MapValueField **kptr) {
   const MapDescriptor &map = input.maps[pointer.map];
+  // The bytes the access may touch: `at` plus every value of the variable offset.
   const std::int64_t lowest =
       at + std::max<std::int64_t>(asSigned(pointer.variableOffset.signed64.minimum), 0);
   const std::int64_t highest =
       at + static_cast<std::int64_t>(pointer.variableOffset.unsigned64.maximum.bits) +
       static_cast<std::int64_t>(size) - 1;
-  for (const MapValueField &field : map.valueFields) {
-    const std::int64_t start = field.offset;
-    const std::int64_t end = start + ruleOf(field.kind).size - 1;
-    if (!(lowest <= end && start <= highest))
-      continue;
-    const std::string name(ruleOf(field.kind).kernelName);
-    if (!isKptr(field.kind))
-      return violation(field.kind == MapValueFieldKind::SpinLock ? Rule::Lock : Rule::MapValueField,
-                       name + " cannot be accessed directly by load/store: bytes " +
-                           std::to_string(start) + " to " + std::to_string(end) + " of map '" +
-                           map.name + "' belong to the kernel",
-                       state, {base});
-    if (access == FieldAccess::Helper)
-      return violation(Rule::MapValueField,
-                       name + " cannot be accessed indirectly by helper: the memory passed in " +
-                           registerName(base) + " covers the kptr at offset " +
-                           std::to_string(start) + " of map '" + map.name + "'",
-                       state, {base});
-    const auto offset = constantValueOffset(pointer);
-    if (!offset)
-      return violation(Rule::MapValueField,
-                       name + " access cannot have variable offset: " + registerName(base) +
-                           " may reach the kptr at offset " + std::to_string(start),
-                       state, {base});
-    if (*offset + at - pointer.fixedOffset != start)
-      return violation(Rule::Alignment,
-                       name + " access misaligned expected=" + std::to_string(start) +
-                           " off=" + std::to_string(*offset + at - pointer.fixedOffset),
-                       state, {base});
-    if (size != 8)
-      return violation(Rule::MapValueField,
-                       name + " access size must be BPF_DW: a kptr is read and written whole",
-                       state, {base});
-    if (kptr)
-      *kptr = &field;
-  }
+  // A kptr access that passes covers exactly its field, so the first field met decides.
+  const MapValueField *field = overlappingField(map.valueFields, lowest, highest);
+  if (!field)
+    return std::nullopt;
+  const std::int64_t start = field->offset;
+  const std::string name(ruleOf(field->kind).kernelName);
+  if (!isKptr(field->kind))
+    return violation(field->kind == MapValueFieldKind::SpinLock ? Rule::Lock : Rule::MapValueField,
+                     name + " cannot be accessed directly by load/store: bytes " +
+                         std::to_string(start) + " to " +
+                         std::to_string(start + ruleOf(field->kind).size - 1) + " of map '" +
+                         map.name + "' belong to the kernel",
+                     state, {base});
+  if (access == FieldAccess::Helper)
+    return violation(Rule::MapValueField,
+                     name + " cannot be accessed indirectly by helper: the memory passed in " +
+                         registerName(base) + " covers the kptr at offset " +
+                         std::to_string(start) + " of map '" + map.name + "'",
+                     state, {base});
+  if (!isConstant(pointer.variableOffset))
+    return violation(Rule::MapValueField,
+                     name + " access cannot have variable offset: " + registerName(base) +
+                         " may reach the kptr at offset " + std::to_string(start),
+                     state, {base});
+  const std::int64_t first = at + static_cast<std::int64_t>(pointer.variableOffset.bits.value.bits);
+  if (first != start)
+    return violation(Rule::Alignment,
+                     name + " access misaligned expected=" + std::to_string(start) +
+                         " off=" + std::to_string(first),
+                     state, {base});
+  if (size != 8)
+    return violation(Rule::MapValueField,
+                     name + " access size must be BPF_DW: a kptr is read and written whole", state,
+                     {base});
+  if (kptr)
+    *kptr = field;
   return std::nullopt;
 }
 
@@ -107,7 +89,7 @@ Check Analysis::accessKptr(AbstractState &state, unsigned base, const MapValueFi
     // non-sleepable program, or under a lock), may be used as an RCU pointer.
     const bool inRcuSection = !input.sleepable || state.lock.has_value();
     pointer.trust = field.kind == MapValueFieldKind::KptrReferenced &&
-                            isRcuProtected(field.pointee) && inRcuSection
+                            isRcuProtectedStruct(field.pointee) && inRcuSection
                         ? Trust::Rcu
                         : Trust::Untrusted;
     if (loaded)
@@ -132,8 +114,7 @@ Check Analysis::accessKptr(AbstractState &state, unsigned base, const MapValueFi
   // An unreferenced kptr takes any pointer to an object of its type, even an untrusted one.
   const unsigned source = store ? std::get<Reg>(store->value).index : 0;
   if (!stored->isPointerTo(RegionKind::BtfObject) || stored->pointer.btfType != field.pointee ||
-      stored->pointer.fixedOffset != 0 || !isConstant(stored->pointer.variableOffset) ||
-      stored->pointer.variableOffset.bits.value.bits != 0)
+      !pointsToStart(stored->pointer))
     return violation(Rule::MapValueField,
                      "invalid kptr access, " + registerName(source) + " type=" + typeName(*stored) +
                          " expected=ptr_" + pointeeText(field) + " or untrusted_ptr_" +
@@ -154,7 +135,7 @@ Check Analysis::checkMapValueFieldArgument(AbstractState &state, unsigned r, Arg
                          name + " must be in a map value",
                      state, {r});
   const MapDescriptor &map = input.maps[value.pointer.map];
-  const auto offset = constantValueOffset(value.pointer);
+  const auto offset = constantOffset(value.pointer);
   const Rule rule = fieldKind == MapValueFieldKind::SpinLock ? Rule::Lock : Rule::MapValueField;
   if (!offset)
     return violation(rule,
@@ -174,7 +155,7 @@ Check Analysis::checkMapValueFieldArgument(AbstractState &state, unsigned r, Arg
                      state, {r});
   if (fieldKind == MapValueFieldKind::Timer) {
     for (const MapDescriptor &outer : input.maps)
-      if (outer.innerMap && input.maps[*outer.innerMap].name == map.name)
+      if (outer.innerMap == value.pointer.map)
         return violation(Rule::Unsupported,
                          "timers in inner maps of map-in-maps are not modelled by bpfcheck yet "
                          "(the kernel tells inner maps apart by map_uid)",
@@ -196,24 +177,24 @@ Check Analysis::checkKptrDestination(AbstractState &state, unsigned r, HelperCal
                          "map value",
                      state, {r});
   const MapDescriptor &map = input.maps[value.pointer.map];
-  const auto offset = constantValueOffset(value.pointer);
+  const auto offset = constantOffset(value.pointer);
   if (!offset)
     return violation(Rule::MapValueField,
                      registerName(r) +
                          " doesn't have constant offset. kptr has to be at the constant offset",
                      state, {r});
+  const MapValueField *field = nullptr;
   bool hasKptr = false;
-  for (const MapValueField &field : map.valueFields)
-    hasKptr = hasKptr || isKptr(field.kind);
+  for (const MapValueField &candidate : map.valueFields) {
+    hasKptr = hasKptr || isKptr(candidate.kind);
+    if (isKptr(candidate.kind) && candidate.offset == *offset)
+      field = &candidate;
+  }
   if (!hasKptr)
     return violation(Rule::MapValueField,
                      registerName(r) + " has no valid kptr: the value of map '" + map.name +
                          "' holds none",
                      state, {r});
-  const MapValueField *field = nullptr;
-  for (const MapValueField &candidate : map.valueFields)
-    if (isKptr(candidate.kind) && candidate.offset == *offset)
-      field = &candidate;
   if (!field)
     return violation(Rule::MapValueField,
                      "off=" + std::to_string(*offset) + " doesn't point to kptr", state, {r});
@@ -243,9 +224,7 @@ Check Analysis::checkKptrExchangeSource(AbstractState &state, unsigned r,
                      registerName(r) + " type=" + typeName(value) + " expected=ptr_, trusted_ptr_" +
                          ", rcu_ptr_: bpf_kptr_xchg stores a pointer to a kernel object",
                      state, {r});
-  if (value.pointer.btfType != field.pointee || value.pointer.fixedOffset != 0 ||
-      !isConstant(value.pointer.variableOffset) ||
-      value.pointer.variableOffset.bits.value.bits != 0)
+  if (value.pointer.btfType != field.pointee || !pointsToStart(value.pointer))
     return violation(Rule::MapValueField,
                      "invalid kptr access, " + registerName(r) + " type=" + typeName(value) +
                          " expected=ptr_" + pointeeText(field) +

@@ -107,6 +107,12 @@ bool pointsToStart(const PointerValue &pointer) {
          pointer.variableOffset.bits.value.bits == 0;
 }
 
+std::optional<std::int64_t> constantOffset(const PointerValue &pointer) {
+  if (!isConstant(pointer.variableOffset))
+    return std::nullopt;
+  return pointer.fixedOffset + static_cast<std::int64_t>(pointer.variableOffset.bits.value.bits);
+}
+
 bool RegisterValue::isNull() const {
   return isScalar() && isConstant(scalar) && scalar.bits.value.bits == 0;
 }

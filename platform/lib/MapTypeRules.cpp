@@ -749,8 +749,11 @@ std::optional<std::string> checkMapHelperCompatibility(MapType map, HelperId hel
   return std::nullopt;
 }
 
-std::optional<std::string> checkMapUseInProgram(MapType map, ProgramType /*program*/,
-                                                bool sleepable) {
+std::optional<std::string> checkMapUseInProgram(MapType map,
+                                                std::span<const MapValueField> valueFields,
+                                                ProgramType program, bool sleepable) {
+  if (auto problem = checkMapFieldsUsableBy(valueFields, program))
+    return problem;
   const MapTypeRule *rule = findMapTypeRule(map);
   if (!rule)
     return std::nullopt;

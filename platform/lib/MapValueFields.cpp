@@ -44,6 +44,17 @@ constexpr std::array<ProgramRestriction, 7> restrictions{{
     {K::Workqueue, true, false, "tracing progs cannot use bpf_wq yet"},
 }};
 
+/// The structs freed only after an RCU grace period (the kernel's rcu_protected_types).
+constexpr std::string_view rcuProtectedStructs[] = {"cgroup", "css_set", "task_struct",
+                                                    "bpf_cpumask"};
+
+/// kprobe, tracepoint, perf_event and raw tracepoint programs (is_tracing_prog_type).
+bool isTracingProgramType(ProgramType type) {
+  return type == ProgramType::Kprobe || type == ProgramType::Tracepoint ||
+         type == ProgramType::PerfEvent || type == ProgramType::RawTracepoint ||
+         type == ProgramType::RawTracepointWritable;
+}
+
 } // namespace
 
 const MapValueFieldRule &ruleOf(MapValueFieldKind kind) {
@@ -89,11 +100,20 @@ const MapValueField *overlappingField(std::span<const MapValueField> fields, std
   return nullptr;
 }
 
+bool isRcuProtectedStruct(std::string_view structName) {
+  for (std::string_view name : rcuProtectedStructs)
+    if (name == structName)
+      return true;
+  return false;
+}
+
 std::optional<std::string> checkMapFieldsUsableBy(std::span<const MapValueField> fields,
-                                                  bool tracingProgram, bool socketFilter) {
+                                                  ProgramType program) {
+  const bool tracing = isTracingProgramType(program);
+  const bool socketFilter = program == ProgramType::SocketFilter;
   for (const ProgramRestriction &restriction : restrictions) {
     const bool applies =
-        (restriction.tracing && tracingProgram) || (restriction.socketFilter && socketFilter);
+        (restriction.tracing && tracing) || (restriction.socketFilter && socketFilter);
     if (applies && findField(fields, restriction.kind))
       return std::string(restriction.message);
   }

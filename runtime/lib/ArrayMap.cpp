@@ -9,16 +9,6 @@
 #include <utility>
 
 namespace bpfcheck::runtime {
-namespace {
-
-std::uint32_t readIndex(const void *key) {
-  std::uint32_t index;
-  std::memcpy(&index, key, sizeof index);
-  return index;
-}
-
-} // namespace
-
 ArrayMap::ArrayMap(MapSpec spec, std::shared_ptr<MapEnvironment> environment)
     : Map(std::move(spec), std::move(environment)), percpu(type() == MapType::PercpuArray),
       stride(roundUpTo8(valueSize())) {
@@ -50,9 +40,9 @@ int ArrayMap::updateRefusal(std::uint32_t index, std::uint64_t flags) const {
 }
 
 MapStatus ArrayMap::doLookup(ByteView key, MutableByteView value) const {
-  const std::uint32_t index = readIndex(key.data());
+  const std::uint32_t index = readU32(key.data());
   if (index >= maxEntries())
-    return fail(ENOENT, "index " + std::to_string(index) + " is past max_entries");
+    return indexPastEnd(index, ENOENT);
   if (!percpu) {
     std::memcpy(value.data(), elementData(index, 0), valueSize());
     return {};
@@ -63,12 +53,12 @@ MapStatus ArrayMap::doLookup(ByteView key, MutableByteView value) const {
 }
 
 MapStatus ArrayMap::doUpdate(ByteView key, ByteView value, std::uint64_t flags) {
-  const std::uint32_t index = readIndex(key.data());
+  const std::uint32_t index = readU32(key.data());
   switch (updateRefusal(index, flags)) {
   case 0:
     break;
   case E2BIG:
-    return fail(E2BIG, "index " + std::to_string(index) + " is past max_entries");
+    return indexPastEnd(index);
   case EEXIST:
     return fail(EEXIST, "BPF_NOEXIST: array elements always exist");
   default:
@@ -99,18 +89,18 @@ MapResult<BatchLookup> ArrayMap::doLookupBatch(ByteView inBatch, std::uint32_t c
 }
 
 void *ArrayMap::programLookup(const void *key, unsigned cpu) {
-  return elementData(readIndex(key), percpu ? cpu : 0);
+  return elementData(readU32(key), percpu ? cpu : 0);
 }
 
 void *ArrayMap::programLookupPercpu(const void *key, unsigned targetCpu) {
   if (!percpu)
     return nullptr;
-  return elementData(readIndex(key), targetCpu);
+  return elementData(readU32(key), targetCpu);
 }
 
 long ArrayMap::programUpdate(const void *key, const void *value, std::uint64_t flags,
                              unsigned cpu) {
-  const std::uint32_t index = readIndex(key);
+  const std::uint32_t index = readU32(key);
   if (int refusal = updateRefusal(index, flags))
     return negative(refusal);
   // A program writes its own CPU's copy of a per-CPU value.

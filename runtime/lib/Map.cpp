@@ -180,6 +180,16 @@ MapResult<BatchLookup> Map::genericLookupBatch(ByteView inBatch, std::uint32_t c
   return batch;
 }
 
+MapError Map::indexPastEnd(std::uint32_t index, int code) const {
+  return fail(code, "index " + std::to_string(index) + " is past max_entries");
+}
+
+std::uint32_t Map::readU32(const void *bytes) {
+  std::uint32_t value;
+  std::memcpy(&value, bytes, sizeof value);
+  return value;
+}
+
 MapStatus Map::arrayNextKey(const std::byte *key, MutableByteView next) const {
   std::uint32_t index = UINT32_MAX;
   if (key)

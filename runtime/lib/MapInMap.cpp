@@ -12,19 +12,13 @@
 namespace bpfcheck::runtime {
 namespace {
 
-std::uint32_t readU32(const void *bytes) {
-  std::uint32_t value;
-  std::memcpy(&value, bytes, sizeof value);
-  return value;
-}
-
 MapShape shapeOf(const MapSpec &spec, std::uint32_t maxEntries) {
   return MapShape{spec.type, spec.keySize, spec.valueSize, maxEntries, spec.flags};
 }
 
 /// The map a user-space value names, or EBADF.
 MapResult<std::shared_ptr<Map>> resolveInner(const Map &outer, ByteView value) {
-  const std::uint32_t id = readU32(value.data());
+  const std::uint32_t id = Map::readU32(value.data());
   std::shared_ptr<Map> inner = outer.environment().findMap(id);
   if (!inner)
     return mapError(EBADF, describeMap(outer.spec()) + ": no map with id " + std::to_string(id));
@@ -81,7 +75,7 @@ MapStatus ArrayOfMaps::doUpdate(ByteView key, ByteView value, std::uint64_t flag
     return fail(EINVAL, "map-in-map array updates take BPF_ANY only");
   const std::uint32_t index = readU32(key.data());
   if (index >= maxEntries())
-    return fail(E2BIG, "index " + std::to_string(index) + " is past max_entries");
+    return indexPastEnd(index);
   auto inner = resolveInner(*this, value);
   if (!inner)
     return inner.error();
@@ -97,7 +91,7 @@ MapStatus ArrayOfMaps::doUpdate(ByteView key, ByteView value, std::uint64_t flag
 MapStatus ArrayOfMaps::doDelete(ByteView key) {
   const std::uint32_t index = readU32(key.data());
   if (index >= maxEntries())
-    return fail(E2BIG, "index " + std::to_string(index) + " is past max_entries");
+    return indexPastEnd(index);
   std::shared_ptr<Map> old;
   {
     std::lock_guard lock(mutex);

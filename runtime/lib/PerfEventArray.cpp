@@ -8,16 +8,6 @@
 #include <cstring>
 
 namespace bpfcheck::runtime {
-namespace {
-
-std::uint32_t readU32(const std::byte *bytes) {
-  std::uint32_t value;
-  std::memcpy(&value, bytes, sizeof value);
-  return value;
-}
-
-} // namespace
-
 PerfEventBuffer::PerfEventBuffer(unsigned cpu, std::size_t capacityBytes,
                                  std::shared_ptr<WakeupSignal> signal)
     : boundCpu(cpu), capacity(capacityBytes), wakeup(std::move(signal)) {}
@@ -67,7 +57,7 @@ PerfEventArray::PerfEventArray(MapSpec spec, std::shared_ptr<MapEnvironment> env
 
 MapStatus PerfEventArray::attach(std::uint32_t index, std::shared_ptr<PerfEventBuffer> buffer) {
   if (index >= maxEntries())
-    return fail(E2BIG, "index " + std::to_string(index) + " is past max_entries");
+    return indexPastEnd(index);
   if (!buffer)
     return fail(EBADF, "no buffer");
   std::lock_guard lock(mutex);
@@ -104,7 +94,7 @@ MapStatus PerfEventArray::doUpdate(ByteView, ByteView, std::uint64_t) {
 MapStatus PerfEventArray::doDelete(ByteView key) {
   const std::uint32_t index = readU32(key.data());
   if (index >= maxEntries())
-    return fail(E2BIG, "index " + std::to_string(index) + " is past max_entries");
+    return indexPastEnd(index);
   std::lock_guard lock(mutex);
   if (!slots[index])
     return fail(ENOENT, "no buffer at index " + std::to_string(index));

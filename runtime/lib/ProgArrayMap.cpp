@@ -8,16 +8,6 @@
 #include <cstring>
 
 namespace bpfcheck::runtime {
-namespace {
-
-std::uint32_t readU32(const std::byte *bytes) {
-  std::uint32_t value;
-  std::memcpy(&value, bytes, sizeof value);
-  return value;
-}
-
-} // namespace
-
 ProgArrayMap::ProgArrayMap(MapSpec spec, std::shared_ptr<MapEnvironment> environment)
     : Map(std::move(spec), std::move(environment)), slots(maxEntries()) {}
 
@@ -45,7 +35,7 @@ MapStatus ProgArrayMap::doUpdate(ByteView key, ByteView value, std::uint64_t fla
     return fail(EINVAL, "prog array updates take BPF_ANY only");
   const std::uint32_t index = readU32(key.data());
   if (index >= maxEntries())
-    return fail(E2BIG, "index " + std::to_string(index) + " is past max_entries");
+    return indexPastEnd(index);
   const std::uint32_t handle = readU32(value.data());
   std::lock_guard lock(mutex);
   if (check)
@@ -58,7 +48,7 @@ MapStatus ProgArrayMap::doUpdate(ByteView key, ByteView value, std::uint64_t fla
 MapStatus ProgArrayMap::doDelete(ByteView key) {
   const std::uint32_t index = readU32(key.data());
   if (index >= maxEntries())
-    return fail(E2BIG, "index " + std::to_string(index) + " is past max_entries");
+    return indexPastEnd(index);
   std::lock_guard lock(mutex);
   if (!slots[index])
     return fail(ENOENT, "no program at index " + std::to_string(index));

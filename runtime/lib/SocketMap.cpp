@@ -10,12 +10,6 @@
 namespace bpfcheck::runtime {
 namespace {
 
-std::uint32_t readU32(const std::byte *bytes) {
-  std::uint32_t value;
-  std::memcpy(&value, bytes, sizeof value);
-  return value;
-}
-
 /// The cookie a user-space value carries (4-byte values are zero-extended).
 std::uint64_t cookieOf(ByteView value) {
   std::uint64_t cookie = 0;
@@ -52,7 +46,7 @@ MapStatus SockMap::doUpdate(ByteView key, ByteView value, std::uint64_t flags) {
     return fail(EINVAL, "update flags must be BPF_ANY, BPF_NOEXIST or BPF_EXIST");
   const std::uint32_t index = readU32(key.data());
   if (index >= maxEntries())
-    return fail(E2BIG, "index " + std::to_string(index) + " is past max_entries");
+    return indexPastEnd(index);
   std::lock_guard lock(mutex);
   if (cookies[index] && flags == BPF_NOEXIST)
     return fail(EEXIST, "BPF_NOEXIST: the slot holds a socket");

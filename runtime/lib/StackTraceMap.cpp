@@ -14,12 +14,6 @@
 namespace bpfcheck::runtime {
 namespace {
 
-std::uint32_t readU32(const std::byte *bytes) {
-  std::uint32_t value;
-  std::memcpy(&value, bytes, sizeof value);
-  return value;
-}
-
 constexpr std::uint64_t StackIdFlags =
     BPF_F_SKIP_FIELD_MASK | BPF_F_USER_STACK | BPF_F_FAST_STACK_CMP | BPF_F_REUSE_STACKID;
 

@@ -1117,7 +1117,7 @@ void checkProgramUse(const Creator &creator, Tally &tally, unsigned &cells) {
       b.loadMap(1, map.fd.get());
       const LoadResult result = loadProgram({program}, b.finish(), sleepable);
       ++cells;
-      const auto problem = checkMapUseInProgram(type, program, sleepable);
+      const auto problem = checkMapUseInProgram(type, {}, program, sleepable);
       bool ok = result.accepted == !problem;
       if (ok && problem && !messageMatches(*problem, result.log))
         ok = false;

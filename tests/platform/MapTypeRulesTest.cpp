@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 using namespace bpfcheck;
 using H = HelperId;
@@ -315,14 +316,52 @@ TEST_CASE("sockmap updates: may_update_sockmap") {
 
 TEST_CASE("maps in programs") {
   // check_map_prog_compatibility.
-  CHECK(checkMapUseInProgram(M::StructOps, P::SocketFilter, false) ==
+  CHECK(checkMapUseInProgram(M::StructOps, {}, P::SocketFilter, false) ==
         "bpf_struct_ops map cannot be used in prog");
-  CHECK_FALSE(checkMapUseInProgram(M::Hash, P::Kprobe, false));
-  CHECK_FALSE(checkMapUseInProgram(M::Hash, P::Syscall, true));
-  CHECK_FALSE(checkMapUseInProgram(M::TaskStorage, P::Lsm, true));
-  CHECK(checkMapUseInProgram(M::LpmTrie, P::Syscall, true));
-  CHECK(checkMapUseInProgram(M::Sockmap, P::Syscall, true));
-  CHECK_FALSE(checkMapUseInProgram(M::Sockmap, P::Syscall, false));
+  CHECK_FALSE(checkMapUseInProgram(M::Hash, {}, P::Kprobe, false));
+  CHECK_FALSE(checkMapUseInProgram(M::Hash, {}, P::Syscall, true));
+  CHECK_FALSE(checkMapUseInProgram(M::TaskStorage, {}, P::Lsm, true));
+  CHECK(checkMapUseInProgram(M::LpmTrie, {}, P::Syscall, true));
+  CHECK(checkMapUseInProgram(M::Sockmap, {}, P::Syscall, true));
+  CHECK_FALSE(checkMapUseInProgram(M::Sockmap, {}, P::Syscall, false));
+  // Kernel-managed fields of the value: timers and locks not in tracing programs, locks
+  // not in socket filters; other fields and program types are free.
+  using F = MapValueFieldKind;
+  const std::vector<MapValueField> timer{{F::Timer, 0, {}}};
+  const std::vector<MapValueField> lock{{F::SpinLock, 8, {}}};
+  const std::vector<MapValueField> kptr{{F::KptrReferenced, 0, "task_struct"}};
+  CHECK(checkMapUseInProgram(M::Array, timer, P::Kprobe, false) ==
+        "tracing progs cannot use bpf_timer yet");
+  CHECK(checkMapUseInProgram(M::Hash, timer, P::RawTracepoint, false) ==
+        "tracing progs cannot use bpf_timer yet");
+  CHECK_FALSE(checkMapUseInProgram(M::Array, timer, P::SchedCls, false));
+  CHECK(checkMapUseInProgram(M::Array, lock, P::SocketFilter, false) ==
+        "socket filter progs cannot use bpf_spin_lock yet");
+  CHECK(checkMapUseInProgram(M::Array, lock, P::PerfEvent, false) ==
+        "tracing progs cannot use bpf_spin_lock yet");
+  CHECK_FALSE(checkMapUseInProgram(M::Array, lock, P::Xdp, false));
+  CHECK_FALSE(checkMapUseInProgram(M::Array, kptr, P::Kprobe, false));
+  // The fields are checked before the map type, as the kernel does.
+  CHECK(checkMapUseInProgram(M::LpmTrie, timer, P::Kprobe, true) ==
+        "tracing progs cannot use bpf_timer yet");
+}
+
+TEST_CASE("kernel-managed map value fields") {
+  using F = MapValueFieldKind;
+  CHECK(fieldKindOfStruct("bpf_timer") == F::Timer);
+  CHECK(fieldKindOfStruct("bpf_spin_lock") == F::SpinLock);
+  CHECK_FALSE(fieldKindOfStruct("kptr"));
+  CHECK(kptrKindOfTag("kptr") == F::KptrReferenced);
+  CHECK(kptrKindOfTag("kptr_untrusted") == F::KptrUntrusted);
+  CHECK_FALSE(kptrKindOfTag("bpf_timer"));
+  const std::vector<MapValueField> fields{{F::SpinLock, 0, {}}, {F::Timer, 8, {}}};
+  CHECK(overlappingField(fields, 3, 3) == &fields[0]);
+  CHECK(overlappingField(fields, 4, 7) == nullptr);
+  CHECK(overlappingField(fields, 6, 8) == &fields[1]);
+  CHECK(overlappingField(fields, 23, 30) == &fields[1]);
+  CHECK(overlappingField(fields, 24, 30) == nullptr);
+  CHECK(isRcuProtectedStruct("task_struct"));
+  CHECK_FALSE(isRcuProtectedStruct("file"));
 }
 
 TEST_CASE("size rules") {

@@ -8,6 +8,7 @@
 #include "bpfcheck/absint/ScalarValue.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -86,6 +87,8 @@ struct PointerValue {
 
 /// Whether the pointer points exactly at its region's start (offset 0, nothing variable).
 bool pointsToStart(const PointerValue &pointer);
+/// The pointer's offset from its region's start when it is one known number.
+std::optional<std::int64_t> constantOffset(const PointerValue &pointer);
 /// Whether the kernel knows the pointer is not NULL (reg_not_null), so that a test of it
 /// against 0 is decided.
 bool kernelKnowsNotNull(const PointerValue &pointer);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "bpfcheck/platform/Helpers.h"
+#include "bpfcheck/platform/MapValueFields.h"
 #include "bpfcheck/platform/Types.h"
 
 #include <cstdint>
@@ -188,9 +189,12 @@ std::optional<std::string> checkMapHelperCompatibility(MapType map, HelperId hel
 /// no restriction from the helper side.
 std::span<const MapType> mapTypesAcceptedBy(HelperId helper);
 
-/// Why a program may not refer to a map of this type at all (check_map_prog_compatibility's
-/// map-type rules: struct_ops maps, and the types sleepable programs may use), or nothing.
-std::optional<std::string> checkMapUseInProgram(MapType map, ProgramType program, bool sleepable);
+/// Why a program may not refer to a map at all (check_map_prog_compatibility, in its
+/// order: the kernel-managed fields of the value the program type may not use, then
+/// struct_ops maps and the types sleepable programs may use), or nothing.
+std::optional<std::string> checkMapUseInProgram(MapType map,
+                                                std::span<const MapValueField> valueFields,
+                                                ProgramType program, bool sleepable);
 
 /// What bpf_map_lookup_elem gives a program for a map type (the kernel's map_lookup_elem
 /// return type per map: a value, an inner map, a referenced socket).

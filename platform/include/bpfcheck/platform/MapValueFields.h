@@ -4,6 +4,8 @@
 // facts (type names, sizes, what the kernel calls them) are rows in lib/MapValueFields.cpp.
 #pragma once
 
+#include "bpfcheck/platform/Types.h"
+
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -62,10 +64,15 @@ const MapValueField *findField(std::span<const MapValueField> fields, MapValueFi
 const MapValueField *overlappingField(std::span<const MapValueField> fields, std::int64_t first,
                                       std::int64_t last);
 
-/// Why a program of `tracing` kind (kprobe, tracepoint, perf_event, raw tracepoint) or a
-/// socket filter may not use a map with these fields (the kernel's
-/// check_map_prog_compatibility), or nothing.
+/// Whether the kernel frees objects of this struct only after an RCU grace period, so that
+/// a referenced kptr to one may be read as an RCU pointer (rcu_protected_object).
+bool isRcuProtectedStruct(std::string_view structName);
+
+/// Why a program of this type may not use a map whose value holds these fields (the
+/// field part of the kernel's check_map_prog_compatibility: timers and locks in tracing
+/// programs, locks in socket filters), or nothing. MapTypeRules' checkMapUseInProgram
+/// applies it with the map type's own rules.
 std::optional<std::string> checkMapFieldsUsableBy(std::span<const MapValueField> fields,
-                                                  bool tracingProgram, bool socketFilter);
+                                                  ProgramType program);
 
 } // namespace bpfcheck

@@ -8,6 +8,7 @@
 #include "bpfcheck/runtime/MapError.h"
 #include "bpfcheck/runtime/MapSpec.h"
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -89,6 +90,9 @@ public:
   /// Replaces the contents by what saveContents produced for a map of the same spec.
   virtual MapStatus restoreContents(ByteView contents);
 
+  /// The 4-byte index (or id) at `bytes`, which need not be aligned.
+  static std::uint32_t readU32(const void *bytes);
+
 protected:
   Map(MapSpec spec, std::shared_ptr<MapEnvironment> environment);
 
@@ -112,6 +116,8 @@ protected:
 
   /// An error whose message starts with the map's description.
   MapError fail(int code, const std::string &what) const;
+  /// "index N is past max_entries", with the errno the operation gives for it.
+  MapError indexPastEnd(std::uint32_t index, int code = E2BIG) const;
   /// The helper return for an errno: -code.
   static long negative(int code) { return -static_cast<long>(code); }
 
