@@ -3,6 +3,11 @@
 # (tools/testing/selftests/bpf/progs/verifier_*.c from Debian's linux-source-6.12), and
 # writes down what each test expects (build/selftests/expectations.tsv).
 #
+# Beside the verifier_*.c files, the files about kptrs, timers and references in callbacks
+# (map_kptr.c, map_kptr_fail.c, timer_failure.c, cb_refs.c) are compiled too. map_kptr.c
+# and cb_refs.c carry no annotations: their expectations come from prog_tests/ (the table
+# tests/selftests/prog-tests-expectations.tsv) and are appended to expectations.tsv.
+#
 # Steps, each skipped when its result is up to date:
 #   1. installs linux-source-6.12 (scripts/setup.sh --selftests) and builds the release
 #      configuration with -DBPFCHECK_SELFTESTS=ON (the bpfcheck-selftests checker);
@@ -66,6 +71,11 @@ checker=$build/tests/selftests/bpfcheck-selftests
 # plus the script that generates bpf_helper_defs.h.
 members=(
   "$bpfdir/progs/verifier_*.c"
+  "$bpfdir/progs/map_kptr.c"
+  "$bpfdir/progs/map_kptr_fail.c"
+  "$bpfdir/progs/timer_failure.c"
+  "$bpfdir/progs/cb_refs.c"
+  "$bpfdir/bpf_testmod/bpf_testmod_kfunc.h"
   "$bpfdir/progs/btf__core_reloc_*.c"
   "$bpfdir/progs/core_reloc_types.h"
   "$bpfdir/progs/bpf_misc.h"
@@ -138,8 +148,8 @@ mkdir -p "$obj" "$btfobj"
 inputs=$obj/.inputs
 flags_now="$(clang-19 --version | head -n1) ${cflags[*]} $(declare -p file_cflags)"
 if [[ ! -f $inputs || "$(cat "$inputs")" != "$flags_now" ||
-      -n "$(find "$src" "$gen" "$out/vmlinux.h" -newer "$inputs" ! -name 'verifier_*.c' \
-              ! -name 'btf__*.c' -print -quit)" ]]; then
+      -n "$(find "$src" "$gen" "$out/vmlinux.h" -newer "$inputs" ! -path '*/progs/*.c' \
+              -print -quit)" ]]; then
   echo "$flags_now" >"$inputs"
 fi
 
@@ -182,7 +192,9 @@ remove_stale() {
 
 not_compiled=$out/not-compiled.tsv
 : >"$not_compiled"
-for source in "$src/$bpfdir"/progs/verifier_*.c; do
+resource_files=(map_kptr map_kptr_fail timer_failure cb_refs)
+for source in "$src/$bpfdir"/progs/verifier_*.c "${resource_files[@]/#/$src/$bpfdir/progs/}"; do
+  source=${source%.c}.c
   compile "$source" "$obj"
   if [[ -f $errors ]]; then
     first=$(grep -m1 'error:' "$errors" || head -n1 "$errors")
@@ -210,6 +222,13 @@ objects=("$obj"/*.bpf.o)
 status=0
 "$checker" --not-compiled "$not_compiled" --expectations "$out/expectations.tsv" \
   "${objects[@]}" || status=$?
+# The files without annotations: the expectations prog_tests/ states replace the rows the
+# checker wrote for them (which take every unannotated program as expected to load).
+supplement=$here/tests/selftests/prog-tests-expectations.tsv
+awk -F'\t' 'FNR == NR { if ($0 !~ /^#/) replaced[$1] = 1; next } !($1 in replaced)' \
+  "$supplement" "$out/expectations.tsv" >"$out/expectations.tsv.tmp"
+grep -v '^#' "$supplement" >>"$out/expectations.tsv.tmp"
+mv "$out/expectations.tsv.tmp" "$out/expectations.tsv"
 
 # 5. The verdicts.
 "$build/tests/selftests/bpfcheck-selftest-verdicts" "$out/expectations.tsv" "$obj" \

@@ -141,6 +141,10 @@ constexpr KernelFunctionRule kernelFunctionRows[] = {
     {"bpf_lookup_user_key", Set::Generic, KfAcquire | KfReturnsNull | KfSleepable},
     {"bpf_lookup_system_key", Set::Generic, KfAcquire | KfReturnsNull},
     {"bpf_key_put", Set::Generic, KfRelease},
+    // bpf_prog_test_kfunc_set (net/bpf/test_run.c): the release functions that are also the
+    // destructors of the test structs a map's kptrs may hold
+    {"bpf_kfunc_call_test_release", Set::ProgramTest, KfRelease},
+    {"bpf_kfunc_call_memb_release", Set::ProgramTest, KfRelease},
 };
 
 /// The program types whose kfunc hook each set is registered for. A registration for one
@@ -166,6 +170,10 @@ constexpr SetCallers setCallers[] = {
      "tracing, lsm, tracepoint, perf_event, struct_ops and syscall",
      {ProgramType::Tracing, ProgramType::Lsm, ProgramType::Tracepoint, ProgramType::PerfEvent,
       ProgramType::StructOps, ProgramType::Syscall}},
+    {Set::ProgramTest,
+     "sched_cls, tracing, lsm, tracepoint, perf_event and syscall",
+     {ProgramType::SchedCls, ProgramType::Tracing, ProgramType::Lsm, ProgramType::Tracepoint,
+      ProgramType::PerfEvent, ProgramType::Syscall}},
 };
 
 struct ContextTypeRow {

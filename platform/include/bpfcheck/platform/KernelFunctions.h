@@ -32,9 +32,10 @@ enum KernelFunctionFlag : std::uint32_t {
 /// The kfunc sets of Linux 6.18 that bpfcheck knows, by the registration that decides which
 /// program types may call their members.
 enum class KernelFunctionSet : std::uint8_t {
-  Common,  ///< common_kfunc_set: every program type (BPF_PROG_TYPE_UNSPEC)
-  Generic, ///< generic_kfunc_set (kernel/bpf/helpers.c)
-  Cpumask, ///< cpumask_kfunc_set (kernel/bpf/cpumask.c)
+  Common,      ///< common_kfunc_set: every program type (BPF_PROG_TYPE_UNSPEC)
+  Generic,     ///< generic_kfunc_set (kernel/bpf/helpers.c)
+  Cpumask,     ///< cpumask_kfunc_set (kernel/bpf/cpumask.c)
+  ProgramTest, ///< bpf_prog_test_kfunc_set (net/bpf/test_run.c)
 };
 
 /// How far bpfcheck checks calls of a kfunc.
