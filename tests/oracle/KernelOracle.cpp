@@ -279,13 +279,17 @@ bool kernelAvailable(std::string &why) {
   return true;
 }
 
-KernelResult loadInKernel(const Object &object, const Program &program) {
+namespace {
+
+/// Loads `program` with `loader`'s maps and BTF; the program's fd goes to `keptFd` when
+/// given (the caller closes it), else it is closed at once.
+KernelResult loadWith(Loader &loader, const Program &program, int *keptFd) {
+  const Object &object = loader.object;
   KernelResult result;
   if (program.slots.empty()) {
     result.problem = "the frontend could not link the program: " + program.malformed;
     return result;
   }
-  Loader loader{object, {}, -1, {}, {}};
   loader.loadBtf();
 
   std::vector<RawInstruction> slots = program.slots;
@@ -363,7 +367,10 @@ KernelResult loadInKernel(const Object &object, const Program &program) {
   result.log = std::string(log.data(), strnlen(log.data(), log.size()));
   result.processedInstructions = processedInstructions(result.log);
   if (fd >= 0) {
-    close(fd);
+    if (keptFd)
+      *keptFd = fd;
+    else
+      close(fd);
     result.verdict = KernelVerdict::Accepted;
     return result;
   }
@@ -376,6 +383,53 @@ KernelResult loadInKernel(const Object &object, const Program &program) {
   }
   result.verdict = KernelVerdict::Rejected;
   return result;
+}
+
+} // namespace
+
+KernelResult loadInKernel(const Object &object, const Program &program) {
+  Loader loader{object, {}, -1, {}, {}};
+  return loadWith(loader, program, nullptr);
+}
+
+KernelTestRun testRunInKernel(const Object &object, const Program &program,
+                              const TestRunInput &input) {
+  KernelTestRun run;
+  Loader loader{object, {}, -1, {}, {}};
+  int fd = -1;
+  run.load = loadWith(loader, program, &fd);
+  if (fd < 0)
+    return run;
+  std::vector<std::byte> dataOut(input.packet.size() + 4096);
+  std::vector<std::byte> contextOut(std::max<std::size_t>(input.context.size(), 256));
+  bpf_attr attr{};
+  attr.test.prog_fd = std::uint32_t(fd);
+  attr.test.repeat = input.repeat;
+  if (!input.packet.empty()) {
+    attr.test.data_in = pointer(input.packet.data());
+    attr.test.data_size_in = std::uint32_t(input.packet.size());
+    attr.test.data_out = pointer(dataOut.data());
+    attr.test.data_size_out = std::uint32_t(dataOut.size());
+  }
+  if (!input.context.empty()) {
+    attr.test.ctx_in = pointer(input.context.data());
+    attr.test.ctx_size_in = std::uint32_t(input.context.size());
+    attr.test.ctx_out = pointer(contextOut.data());
+    attr.test.ctx_size_out = std::uint32_t(contextOut.size());
+  }
+  const long status = bpf(BPF_PROG_TEST_RUN, attr);
+  run.error = status < 0 ? errno : 0;
+  close(fd);
+  if (status < 0)
+    return run;
+  run.ran = true;
+  run.returnValue = attr.test.retval;
+  run.durationNanoseconds = attr.test.duration;
+  if (!input.packet.empty())
+    run.packetOut.assign(dataOut.begin(), dataOut.begin() + attr.test.data_size_out);
+  if (!input.context.empty())
+    run.contextOut.assign(contextOut.begin(), contextOut.begin() + attr.test.ctx_size_out);
+  return run;
 }
 
 } // namespace bpfcheck::oracle

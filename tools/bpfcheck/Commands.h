@@ -46,6 +46,22 @@ struct ProveDomainOptions {
   bool includeSlow = false; ///< also the proofs beyond Z3 in minutes (--all)
 };
 
+struct RunOptions {
+  std::string objectPath;
+  std::string programName;
+  std::string packetPath;  ///< the frame's bytes (data_in)
+  std::string contextPath; ///< JSON description of the context (ctx_in)
+  unsigned repeat = 1;
+  bool checked = false;    ///< validate every memory access
+  bool unverified = false; ///< run without the verifier's acceptance (checked, budgeted)
+  std::uint64_t instructionBudget = 10'000'000;
+  bool json = false;
+  LoadOptions load;
+};
+
+/// Runs one program; 1 if it is not accepted (without --unverified) or stops on a fault.
+int runProgram(const RunOptions &options);
+
 /// Proves the abstract domain's operators sound; 1 if any proof fails or times out.
 int runProveDomain(const ProveDomainOptions &options);
 

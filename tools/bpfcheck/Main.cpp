@@ -30,6 +30,16 @@ const char *Overview = R"(bpfcheck - an offline, formally checked verifier for e
       (widened at their heads) and each must be proven to end within 2^23 iterations
       (--loops auto|unroll|summarize).
 
+  bpfcheck run OBJ -p PROG [--packet FILE] [--ctx FILE.json] [--repeat N] [--checked]
+              [--unverified] [--format text|json]
+      Run one program in bpfcheck's interpreter with its maps, helpers and a context
+      built as BPF_PROG_TEST_RUN builds it: --packet is the frame (Ethernet header first)
+      for socket-buffer and XDP programs; --ctx sets context fields ({"mark": 1,
+      "cb": [1,2,3,4,5]}, {"ingress_ifindex": 1}, {"args": [1, 2]}). Prints the return
+      value, the packet out, trace lines, redirects and the time per run. Only programs
+      bpfcheck accepts run, unless --unverified (then every access is checked and the run
+      has an instruction budget); --checked checks accesses of accepted programs too.
+
   bpfcheck dump OBJ [-p PROG] [--cfg dot]
       Show what bpfcheck reads from a BPF ELF object built by clang (-target bpf):
       its programs (section, program type, attach type, instruction count, functions),
@@ -51,6 +61,28 @@ cl::OptionCategory BpfcheckOptions("bpfcheck options");
 cl::SubCommand DumpCommand("dump", "Show an object's programs, maps, relocations and code");
 
 cl::SubCommand VerifyCommand("verify", "Verify every program of an object");
+
+cl::SubCommand RunCommand("run", "Run a program in bpfcheck's interpreter");
+cl::opt<std::string> RunObject(cl::Positional, cl::desc("<object.o>"), cl::Required,
+                               cl::sub(RunCommand), cl::cat(BpfcheckOptions));
+cl::opt<std::string> RunProgram("p", cl::desc("The program to run"), cl::value_desc("PROG"),
+                                cl::Required, cl::sub(RunCommand), cl::cat(BpfcheckOptions));
+cl::opt<std::string> PacketPath("packet", cl::desc("The frame to run on (raw bytes)"),
+                                cl::value_desc("FILE"), cl::sub(RunCommand),
+                                cl::cat(BpfcheckOptions));
+cl::opt<std::string> ContextPath("ctx", cl::desc("Context fields to set (JSON)"),
+                                 cl::value_desc("FILE.json"), cl::sub(RunCommand),
+                                 cl::cat(BpfcheckOptions));
+cl::opt<unsigned> Repeat("repeat", cl::desc("Run N times (maps keep their contents)"), cl::init(1),
+                         cl::value_desc("N"), cl::sub(RunCommand), cl::cat(BpfcheckOptions));
+cl::opt<bool> Checked("checked", cl::desc("Check every memory access"), cl::sub(RunCommand),
+                      cl::cat(BpfcheckOptions));
+cl::opt<bool> Unverified("unverified",
+                         cl::desc("Run even if bpfcheck rejects the program (checked, budgeted)"),
+                         cl::sub(RunCommand), cl::cat(BpfcheckOptions));
+cl::opt<std::string> RunFormat("format", cl::desc("Output format: text (default) or json"),
+                               cl::value_desc("text|json"), cl::init("text"), cl::sub(RunCommand),
+                               cl::cat(BpfcheckOptions));
 
 cl::SubCommand ProveDomainCommand(
     "prove-domain", "Prove every abstract-domain operator sound with Z3, with the time each takes");
@@ -83,7 +115,7 @@ cl::opt<bool> Alu32("alu32",
                     cl::sub(DumpCommand), cl::cat(BpfcheckOptions));
 cl::opt<std::string> BtfPath("btf", cl::desc("Target kernel BTF for CO-RE and kfuncs"),
                              cl::value_desc("FILE"), cl::sub(DumpCommand), cl::sub(VerifyCommand),
-                             cl::cat(BpfcheckOptions));
+                             cl::sub(RunCommand), cl::cat(BpfcheckOptions));
 cl::opt<std::string> TypeName("type", cl::desc("Program type for every program (bpftool name)"),
                               cl::value_desc("TYPE"), cl::sub(DumpCommand), cl::sub(VerifyCommand),
                               cl::cat(BpfcheckOptions));
@@ -155,6 +187,24 @@ int main(int argc, char **argv) {
 
   if (ProveDomainCommand)
     return tool::runProveDomain({OperatorFilter, ProofTimeout, AllProofs});
+  if (RunCommand) {
+    tool::RunOptions options;
+    options.objectPath = RunObject;
+    options.programName = RunProgram;
+    options.packetPath = PacketPath;
+    options.contextPath = ContextPath;
+    if (Repeat == 0)
+      return usageError("--repeat must be at least 1");
+    options.repeat = Repeat;
+    options.checked = Checked;
+    options.unverified = Unverified;
+    if (RunFormat != "text" && RunFormat != "json")
+      return usageError("unknown --format '" + RunFormat + "' (supported: text, json)");
+    options.json = RunFormat == "json";
+    if (auto problem = readLoadOptions(options.load))
+      return usageError(*problem);
+    return tool::runProgram(options);
+  }
   if (DumpCommand) {
     tool::DumpOptions options;
     options.objectPath = ObjectPath;
@@ -196,5 +246,5 @@ int main(int argc, char **argv) {
     return tool::runVerify(options);
   }
   return usageError(
-      "no command given; run 'bpfcheck --help' (commands: verify, dump, prove-domain)");
+      "no command given; run 'bpfcheck --help' (commands: verify, run, dump, prove-domain)");
 }

@@ -1,0 +1,110 @@
+// Which implementation serves each helper id, and the runtime's own state: its maps, the
+// simulated clock and the random sequence. A helper without a row stops the run with a
+// message naming it: the runtime never pretends a helper returned 0.
+#include "HelperCall.h"
+
+#include <algorithm>
+#include <string>
+
+namespace bpfcheck::runtime {
+
+namespace {
+
+struct HelperRow {
+  HelperId id;
+  HelperFunction function;
+};
+
+constexpr HelperRow helperRows[] = {
+    {HelperId::MapLookupElem, mapLookup},
+    {HelperId::MapUpdateElem, mapUpdate},
+    {HelperId::MapDeleteElem, mapDelete},
+    {HelperId::MapPushElem, mapPush},
+    {HelperId::MapPopElem, mapPop},
+    {HelperId::MapPeekElem, mapPeek},
+    {HelperId::MapLookupPercpuElem, mapLookupPercpu},
+    {HelperId::RingbufOutput, ringbufOutput},
+    {HelperId::RingbufReserve, ringbufReserve},
+    {HelperId::RingbufSubmit, ringbufSubmit},
+    {HelperId::RingbufDiscard, ringbufDiscard},
+    {HelperId::RingbufQuery, ringbufQuery},
+    {HelperId::PerfEventOutput, perfEventOutput},
+    {HelperId::KtimeGetNs, clockRead},
+    {HelperId::KtimeGetBootNs, clockRead},
+    {HelperId::KtimeGetCoarseNs, clockRead},
+    {HelperId::KtimeGetTaiNs, clockRead},
+    {HelperId::GetPrandomU32, randomU32},
+    {HelperId::GetSmpProcessorId, processorId},
+    {HelperId::GetNumaNodeId, numaNodeId},
+    {HelperId::GetCurrentPidTgid, currentPidTgid},
+    {HelperId::GetCurrentUidGid, currentUidGid},
+    {HelperId::GetCurrentComm, currentComm},
+    {HelperId::Loop, loop},
+    {HelperId::SkbLoadBytes, socketBufferLoadBytes},
+    {HelperId::SkbStoreBytes, socketBufferStoreBytes},
+    {HelperId::XdpAdjustHead, xdpAdjustHead},
+    {HelperId::XdpAdjustTail, xdpAdjustTail},
+    {HelperId::XdpAdjustMeta, xdpAdjustMeta},
+    {HelperId::Redirect, redirect},
+    {HelperId::CsumDiff, checksumDifference},
+    {HelperId::L3CsumReplace, layer3ChecksumReplace},
+    {HelperId::L4CsumReplace, layer4ChecksumReplace},
+};
+
+} // namespace
+
+HelperResult notAMap(const HelperCall &call, unsigned index) {
+  return HelperResult::failed(std::string(helperName(static_cast<std::uint32_t>(call.id))) + ": r" +
+                              std::to_string(index + 1) +
+                              " is not a map of this run (or not one of the type it needs)");
+}
+
+Runtime::Runtime(std::shared_ptr<MapEnvironment> environment, SimulatedSystem system)
+    : maps(std::move(environment)), machine(std::move(system)), clock(machine.bootTimeNs),
+      random(static_cast<std::uint32_t>(machine.randomSeed)) {}
+
+std::size_t Runtime::addMap(std::shared_ptr<Map> map) {
+  objectMaps.push_back(std::move(map));
+  return objectMaps.size() - 1;
+}
+
+Map *Runtime::mapAt(std::size_t index) const {
+  return index < objectMaps.size() ? objectMaps[index].get() : nullptr;
+}
+
+std::shared_ptr<Map> Runtime::sharedMapAt(std::size_t index) const {
+  return index < objectMaps.size() ? objectMaps[index] : nullptr;
+}
+
+Map *Runtime::mapAtAddress(std::uint64_t address, const Invocation &invocation) const {
+  for (const std::shared_ptr<Map> &map : objectMaps)
+    if (reinterpret_cast<std::uintptr_t>(map.get()) == address)
+      return map.get();
+  for (const Map *inner : invocation.innerMaps)
+    if (reinterpret_cast<std::uintptr_t>(inner) == address)
+      return const_cast<Map *>(inner);
+  return nullptr;
+}
+
+std::uint64_t Runtime::readClock() {
+  const std::uint64_t now = clock;
+  clock += machine.clockStepNs;
+  return now;
+}
+
+std::uint32_t Runtime::nextRandom() {
+  return static_cast<std::uint32_t>(random());
+}
+
+HelperResult Runtime::callHelper(HelperId id, const std::array<std::uint64_t, 5> &arguments,
+                                 Invocation &invocation, ProgramHost &host) {
+  const auto row = std::find_if(std::begin(helperRows), std::end(helperRows),
+                                [&](const HelperRow &candidate) { return candidate.id == id; });
+  if (row == std::end(helperRows))
+    return HelperResult::notProvided("bpfcheck's runtime does not implement " +
+                                     std::string(helperName(static_cast<std::uint32_t>(id))) +
+                                     " yet");
+  return row->function(HelperCall{id, arguments, *this, invocation, host});
+}
+
+} // namespace bpfcheck::runtime
