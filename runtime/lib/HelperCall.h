@@ -61,6 +61,10 @@ HelperResult currentUidGid(const HelperCall &);
 HelperResult currentComm(const HelperCall &);
 HelperResult loop(const HelperCall &);
 
+HelperResult tracePrintk(const HelperCall &);
+HelperResult traceVprintk(const HelperCall &);
+HelperResult formatString(const HelperCall &);
+
 HelperResult socketBufferLoadBytes(const HelperCall &);
 HelperResult socketBufferStoreBytes(const HelperCall &);
 HelperResult xdpAdjustHead(const HelperCall &);

@@ -8,6 +8,8 @@
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 
+#include <asm/ptrace.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
@@ -89,6 +91,7 @@ std::optional<ContextShape> contextShapeOf(ProgramType type) {
   case ProgramType::Xdp:
     return ContextShape::Xdp;
   case ProgramType::Syscall:
+  case ProgramType::Kprobe:
   case ProgramType::RawTracepoint:
   case ProgramType::RawTracepointWritable:
   case ProgramType::Tracing:
@@ -102,7 +105,7 @@ Expected<ProgramContext> ProgramContext::create(ProgramType type, const ContextI
   const std::optional<ContextShape> shape = contextShapeOf(type);
   if (!shape)
     return Error("bpfcheck cannot build the context of " + std::string(nameOf(type)) +
-                 " programs (BPF_PROG_TEST_RUN supports socket-buffer, XDP, syscall and "
+                 " programs (it builds those of socket-buffer, XDP, syscall, kprobe and "
                  "tracing programs)");
   ProgramContext context;
   context.kind = *shape;
@@ -117,6 +120,10 @@ Expected<ProgramContext> ProgramContext::create(ProgramType type, const ContextI
     if (!input.packet.empty())
       return Error(std::string(nameOf(type)) + " programs take no packet");
     context.structure = input.context;
+    // A kprobe reads struct pt_regs; BPF_PROG_TEST_RUN has no kprobe runs, so bpfcheck's
+    // default is registers all zero.
+    if (type == ProgramType::Kprobe && context.structure.size() < sizeof(pt_regs))
+      context.structure.resize(sizeof(pt_regs), std::byte{0});
     return context;
   }
 

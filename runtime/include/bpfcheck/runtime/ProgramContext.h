@@ -1,7 +1,7 @@
 // The context a program receives in r1, built as the kernel's BPF_PROG_TEST_RUN builds it:
 // for socket-buffer programs an skb around the packet (laid out as __sk_buff), for XDP an
-// xdp_md, for syscall, raw tracepoint and tracing programs the caller's bytes. After the run
-// it gives back what BPF_PROG_TEST_RUN returns: the packet and the context.
+// xdp_md, for syscall, raw tracepoint, tracing and kprobe programs the caller's bytes. After the
+// run it gives back what BPF_PROG_TEST_RUN returns: the packet and the context.
 #pragma once
 
 #include "bpfcheck/ir/Expected.h"
@@ -20,7 +20,7 @@ namespace bpfcheck::runtime {
 enum class ContextShape : std::uint8_t {
   SocketBuffer, ///< __sk_buff over a packet (socket filter, tc, cgroup skb, lwt, sk_skb)
   Xdp,          ///< xdp_md over a packet
-  Bytes,        ///< the caller's bytes as they are (syscall, raw tracepoint, tracing args)
+  Bytes, ///< the caller's bytes as they are (syscall, raw tracepoint, tracing args, kprobe regs)
 };
 
 /// The shape of `type`'s context, or none when bpfcheck cannot build one.
