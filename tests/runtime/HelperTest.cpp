@@ -118,7 +118,12 @@ TEST_CASE("runtime/context: the kernel's refusals of frames and ctx_in fields") 
   auto accepted = ProgramContext::create(ProgramType::SchedCls, {ipv4Frame(), context});
   REQUIRE(accepted);
   CHECK(reinterpret_cast<__sk_buff *>(accepted->pointer())->mark == 7);
-  CHECK(!ProgramContext::create(ProgramType::Kprobe, {{}, {}}));
+  CHECK(!ProgramContext::create(ProgramType::SkMsg, {{}, {}})); // no context built for it yet
+  // A kprobe without ctx bytes gets a struct pt_regs of zeros (21 registers of 8 bytes).
+  auto kprobe = ProgramContext::create(ProgramType::Kprobe, {{}, {}});
+  REQUIRE(kprobe);
+  CHECK(kprobe->size() == 21 * 8);
+  CHECK(!ProgramContext::create(ProgramType::RawTracepoint, {{}, bytesOf({1, 2, 3})}));
 }
 
 TEST_CASE("runtime/helpers: bpf_xdp_adjust_head and adjust_meta keep the kernel's bounds") {
