@@ -1,6 +1,7 @@
 // Constructors and kernel-log style descriptions of abstract values.
 
 #include "bpfcheck/absint/Value.h"
+#include "bpfcheck/ir/Hex.h"
 
 #include <cstdio>
 #include <limits>
@@ -36,12 +37,6 @@ constexpr RegionRow regionRows[] = {
 
 const RegionRow &rowOf(RegionKind region) {
   return regionRows[static_cast<unsigned>(region)];
-}
-
-std::string hex(std::uint64_t value) {
-  char buffer[24];
-  std::snprintf(buffer, sizeof buffer, "%#llx", static_cast<unsigned long long>(value));
-  return value == 0 ? "0x0" : buffer;
 }
 
 } // namespace
@@ -141,7 +136,7 @@ std::string describe(const Scalar &s) {
   if (umax != ~std::uint64_t(0))
     field("umax", std::to_string(umax));
   if (s.bits.mask.bits != ~std::uint64_t(0))
-    field("var_off", "(" + hex(s.bits.value.bits) + "; " + hex(s.bits.mask.bits) + ")");
+    field("var_off", "(" + hexNumber(s.bits.value.bits) + "; " + hexNumber(s.bits.mask.bits) + ")");
   return text;
 }
 

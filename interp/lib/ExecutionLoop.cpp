@@ -11,6 +11,7 @@
 // one warning is disabled around this function only.
 #include "ExecutionState.h"
 #include "Semantics.h"
+#include "bpfcheck/ir/Hex.h"
 
 #include "bpfcheck/platform/Helpers.h"
 
@@ -41,16 +42,6 @@ template <typename T> void storeValue(std::uint64_t address, T value) {
 /// `address`.
 template <typename T> std::atomic_ref<T> atomicAt(std::uint64_t address) {
   return std::atomic_ref<T>(*reinterpret_cast<T *>(address));
-}
-
-std::string hex(std::uint64_t value) {
-  static const char digits[] = "0123456789abcdef";
-  std::string text;
-  do {
-    text.insert(text.begin(), digits[value % 16]);
-    value /= 16;
-  } while (value != 0);
-  return "0x" + text;
 }
 
 std::string_view reasonText(ViolationReason reason) {
@@ -84,7 +75,7 @@ refuseAccess(ExecutionState &state, const DecodedInstruction *insn, std::uint64_
   if (insn->offset != 0)
     where += (insn->offset > 0 ? "+" : "") + std::to_string(insn->offset);
   std::string what = std::string(accessKindName(access)) + " of " + std::to_string(size) +
-                     (size == 1 ? " byte" : " bytes") + " at " + where + " (" + hex(address) +
+                     (size == 1 ? " byte" : " bytes") + " at " + where + " (" + hexNumber(address) +
                      ") " + std::string(reasonText(violation.reason));
   if (!violation.region.empty())
     what += " (" + violation.region + ")";
@@ -105,8 +96,8 @@ public:
     const auto entry = functionAt(program, functionAddress);
     if (!entry) {
       state.raise(call, FaultKind::BadCallTarget,
-                  "callback address " + hex(functionAddress) + " is not a function of program '" +
-                      program.name + "'");
+                  "callback address " + hexNumber(functionAddress) +
+                      " is not a function of program '" + program.name + "'");
       return std::nullopt;
     }
     if (arguments.size() > 5) {
@@ -237,7 +228,7 @@ const DecodedProgram *takeTailCall(ExecutionState &state, const std::uint64_t *r
                     std::to_string(MaxCallFrames) + " (MAX_CALL_FRAMES)");
   else
     state.raise(insn, kind,
-                "callx target " + hex(target) + " is not a function of program '" +
+                "callx target " + hexNumber(target) + " is not a function of program '" +
                     state.program->name + "'");
 }
 

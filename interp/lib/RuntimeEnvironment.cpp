@@ -47,17 +47,15 @@ void RuntimeEnvironment::addTailCallTarget(std::uint32_t handle, const DecodedPr
 }
 
 HelperOutcome RuntimeEnvironment::callHelper(const HelperCall &call, CallContext &context) {
-  runtime::Invocation idle;
   CallHost host(context);
-  return outcomeOf(runtime.callHelper(static_cast<HelperId>(call.id), call.arguments,
-                                      invocation ? *invocation : idle, host));
+  return outcomeOf(
+      runtime.callHelper(static_cast<HelperId>(call.id), call.arguments, *invocation, host));
 }
 
 TailCallTarget RuntimeEnvironment::resolveTailCall(std::uint64_t programArray,
                                                    std::uint32_t index) {
-  runtime::Invocation idle;
-  auto *array = dynamic_cast<runtime::ProgArrayMap *>(
-      runtime.mapAtAddress(programArray, invocation ? *invocation : idle));
+  auto *array =
+      dynamic_cast<runtime::ProgArrayMap *>(runtime.mapAtAddress(programArray, *invocation));
   if (!array || index >= array->maxEntries())
     return {};
   const std::optional<std::uint32_t> handle = array->tailCallTarget(index);

@@ -1,6 +1,7 @@
 // Decoding follows RFC 9669 and the Linux extensions; the reserved-field rules are the
 // kernel's (what its verifier refuses as "reserved fields" or "unknown opcode").
 #include "bpfcheck/ir/Decoder.h"
+#include "bpfcheck/ir/Hex.h"
 
 #include <optional>
 #include <string>
@@ -9,16 +10,6 @@ namespace bpfcheck {
 namespace {
 
 using namespace encoding;
-
-std::string hex(unsigned value) {
-  static const char digits[] = "0123456789abcdef";
-  std::string text;
-  do {
-    text.insert(text.begin(), digits[value % 16]);
-    value /= 16;
-  } while (value != 0);
-  return "0x" + text;
-}
 
 /// Decodes one slot; the error text is completed with the pc by the caller.
 class SlotDecoder {
@@ -60,11 +51,11 @@ private:
   }
 
   Error fail(const std::string &problem) const {
-    return Error("insn " + std::to_string(pc) + ": " + problem + " (opcode " + hex(raw.opcode) +
-                 ")");
+    return Error("insn " + std::to_string(pc) + ": " + problem + " (opcode " +
+                 hexNumber(raw.opcode) + ")");
   }
   Error unknownOpcode() const {
-    return Error("insn " + std::to_string(pc) + ": unknown opcode " + hex(raw.opcode));
+    return Error("insn " + std::to_string(pc) + ": unknown opcode " + hexNumber(raw.opcode));
   }
   Error reserved(const char *field) const {
     return fail(std::string("reserved field '") + field + "' is not zero");
@@ -255,7 +246,7 @@ private:
       if (entry.imm == raw.imm)
         return Instruction{
             Atomic{entry.op, entry.fetch, widthOf(raw.opcode), dst(), raw.offset, src()}};
-    return fail("unknown atomic operation " + hex(std::uint32_t(raw.imm)) + " in imm");
+    return fail("unknown atomic operation " + hexNumber(std::uint32_t(raw.imm)) + " in imm");
   }
 
   Expected<Instruction> decodeLd() {

@@ -5,6 +5,8 @@
 // counted nor skipped once the destination is full) come out the same.
 #include "bpfcheck/runtime/FormatString.h"
 
+#include "bpfcheck/ir/Hex.h"
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -123,20 +125,10 @@ FormatError invalid(std::string message) {
   return FormatError{EINVAL, std::move(message)};
 }
 
-std::string hexadecimal(std::uint64_t value) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string reversed;
-  do {
-    reversed += digits[value & 15];
-    value >>= 4;
-  } while (value);
-  return std::string(reversed.rbegin(), reversed.rend());
-}
-
 /// What sprint_symbol, sprint_symbol_no_offset and sprint_backtrace print for an address that
 /// is no kernel symbol: "0x%lx" (kernel/kallsyms.c, __sprint_symbol).
 std::string symbolText(std::uint64_t address) {
-  return "0x" + hexadecimal(address);
+  return hexNumber(address);
 }
 
 /// ip4_string and ip6_string (lib/vsprintf.c) for the specs the kernel builds: "%pI4" dotted

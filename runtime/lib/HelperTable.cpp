@@ -3,7 +3,7 @@
 // message naming it: the runtime never pretends a helper returned 0.
 #include "HelperCall.h"
 
-#include <algorithm>
+#include <array>
 #include <string>
 
 namespace bpfcheck::runtime {
@@ -54,6 +54,16 @@ constexpr HelperRow helperRows[] = {
     {HelperId::L4CsumReplace, layer4ChecksumReplace},
 };
 
+/// The implementation of each helper id, indexed once at compile time: a call costs an
+/// array access, not a search of the rows.
+constexpr std::uint32_t helperIdLimit = 256;
+constexpr std::array<HelperFunction, helperIdLimit> helperFunctions = [] {
+  std::array<HelperFunction, helperIdLimit> functions{};
+  for (const HelperRow &row : helperRows)
+    functions[static_cast<std::uint32_t>(row.id)] = row.function;
+  return functions;
+}();
+
 } // namespace
 
 HelperResult notAMap(const HelperCall &call, unsigned index) {
@@ -101,13 +111,13 @@ std::uint32_t Runtime::nextRandom() {
 
 HelperResult Runtime::callHelper(HelperId id, const std::array<std::uint64_t, 5> &arguments,
                                  Invocation &invocation, ProgramHost &host) {
-  const auto row = std::find_if(std::begin(helperRows), std::end(helperRows),
-                                [&](const HelperRow &candidate) { return candidate.id == id; });
-  if (row == std::end(helperRows))
+  const auto index = static_cast<std::uint32_t>(id);
+  const HelperFunction function = index < helperIdLimit ? helperFunctions[index] : nullptr;
+  if (!function)
     return HelperResult::notProvided("bpfcheck's runtime does not implement " +
                                      std::string(helperName(static_cast<std::uint32_t>(id))) +
                                      " yet");
-  return row->function(HelperCall{id, arguments, *this, invocation, host});
+  return function(HelperCall{id, arguments, *this, invocation, host});
 }
 
 } // namespace bpfcheck::runtime

@@ -49,9 +49,36 @@ bool settable(std::size_t offset) {
       [&](const FieldRange &range) { return offset >= range.begin && offset < range.end; });
 }
 
-/// Whether the program sees the Ethernet header (bpf_prog_test_run_skb's is_l2).
-bool startsAtLinkHeader(ProgramType type) {
-  return type == ProgramType::SchedCls || type == ProgramType::SchedAct;
+/// How BPF_PROG_TEST_RUN (bpf_prog_test_run_skb / _xdp / _raw_tp / _tracing / _syscall)
+/// hands each program type its context, and whether a socket-buffer program sees the
+/// Ethernet header (is_l2: tc only). Kprobes have no test run; bpfcheck gives them pt_regs.
+struct ContextRow {
+  ProgramType type;
+  ContextShape shape;
+  bool seesLinkHeader = false;
+};
+constexpr ContextRow contextRows[] = {
+    {ProgramType::SocketFilter, ContextShape::SocketBuffer},
+    {ProgramType::SchedCls, ContextShape::SocketBuffer, true},
+    {ProgramType::SchedAct, ContextShape::SocketBuffer, true},
+    {ProgramType::CgroupSkb, ContextShape::SocketBuffer},
+    {ProgramType::LwtIn, ContextShape::SocketBuffer},
+    {ProgramType::LwtOut, ContextShape::SocketBuffer},
+    {ProgramType::LwtXmit, ContextShape::SocketBuffer},
+    {ProgramType::LwtSeg6local, ContextShape::SocketBuffer},
+    {ProgramType::Xdp, ContextShape::Xdp},
+    {ProgramType::Syscall, ContextShape::Bytes},
+    {ProgramType::Kprobe, ContextShape::Bytes},
+    {ProgramType::RawTracepoint, ContextShape::Bytes},
+    {ProgramType::RawTracepointWritable, ContextShape::Bytes},
+    {ProgramType::Tracing, ContextShape::Bytes},
+};
+
+const ContextRow *contextRowOf(ProgramType type) {
+  for (const ContextRow &row : contextRows)
+    if (row.type == type)
+      return &row;
+  return nullptr;
 }
 
 /// eth_type_trans's packet type on a device whose address is all zero (the loopback).
@@ -78,27 +105,8 @@ template <typename Struct> const Struct &viewAs(const std::vector<std::byte> &by
 } // namespace
 
 std::optional<ContextShape> contextShapeOf(ProgramType type) {
-  switch (type) {
-  case ProgramType::SocketFilter:
-  case ProgramType::SchedCls:
-  case ProgramType::SchedAct:
-  case ProgramType::CgroupSkb:
-  case ProgramType::LwtIn:
-  case ProgramType::LwtOut:
-  case ProgramType::LwtXmit:
-  case ProgramType::LwtSeg6local:
-    return ContextShape::SocketBuffer;
-  case ProgramType::Xdp:
-    return ContextShape::Xdp;
-  case ProgramType::Syscall:
-  case ProgramType::Kprobe:
-  case ProgramType::RawTracepoint:
-  case ProgramType::RawTracepointWritable:
-  case ProgramType::Tracing:
-    return ContextShape::Bytes;
-  default:
-    return std::nullopt;
-  }
+  const ContextRow *row = contextRowOf(type);
+  return row ? std::optional(row->shape) : std::nullopt;
 }
 
 Expected<ProgramContext> ProgramContext::create(ProgramType type, const ContextInput &input) {
@@ -181,8 +189,7 @@ Expected<ProgramContext> ProgramContext::create(ProgramType type, const ContextI
                      "and hwtstamp)");
     std::memcpy(context.structure.data(), input.context.data(), input.context.size());
   }
-  const bool linkHeaderVisible = startsAtLinkHeader(type);
-  context.linkHeaderHidden = linkHeaderVisible ? 0 : ETH_HLEN;
+  context.linkHeaderHidden = contextRowOf(type)->seesLinkHeader ? 0 : ETH_HLEN;
   auto buffer = PacketBuffer::create(
       std::span(input.packet).subspan(context.linkHeaderHidden),
       socketBufferHeadroom + context.linkHeaderHidden,

@@ -43,6 +43,12 @@ std::vector<std::byte> readFormat(std::uint64_t address, std::size_t limit) {
   return format;
 }
 
+/// The format argument of the trace helpers: `size` bytes at r1 (the verifier checked them).
+std::vector<std::byte> formatArgument(const HelperCall &call) {
+  const auto *format = call.pointer<const std::byte>(0);
+  return {format, format + static_cast<std::uint32_t>(call.argument(1))};
+}
+
 HelperResult traceLine(const HelperCall &call, std::span<const std::byte> format,
                        std::span<const std::uint64_t> arguments, FormatFlavor flavor) {
   const FormatResult result =
@@ -59,12 +65,9 @@ HelperResult traceLine(const HelperCall &call, std::span<const std::byte> format
 } // namespace
 
 HelperResult tracePrintk(const HelperCall &call) {
-  // bpf_trace_printk(fmt, fmt_size, arg1, arg2, arg3): the verifier checked fmt_size bytes.
-  const std::uint64_t size = static_cast<std::uint32_t>(call.argument(1));
-  std::vector<std::byte> format(size);
-  std::memcpy(format.data(), call.pointer<const std::byte>(0), size);
+  // bpf_trace_printk(fmt, fmt_size, arg1, arg2, arg3)
   const std::uint64_t arguments[] = {call.argument(2), call.argument(3), call.argument(4)};
-  return traceLine(call, format, arguments, FormatFlavor::TracePrintk);
+  return traceLine(call, formatArgument(call), arguments, FormatFlavor::TracePrintk);
 }
 
 HelperResult traceVprintk(const HelperCall &call) {

@@ -1,6 +1,6 @@
-// bpfcheck-run-differential: runs the corpus programs that BPF_PROG_TEST_RUN supports
-// (socket filter, tc, XDP) in bpfcheck's interpreter and in the running kernel on the same
-// generated frames, and compares the return value and the packet out.
+// bpfcheck-run-differential: runs the corpus programs that take a frame in BPF_PROG_TEST_RUN
+// (socket filter, tc, cgroup skb, lwt, XDP) in bpfcheck's interpreter and in the running kernel on
+// the same generated frames, and compares the return value and the packet out.
 //
 //   bpfcheck-run-differential CORPUS_LIST [--packets N] [--show]
 //
@@ -13,6 +13,7 @@
 
 #include "../corpus/CorpusAnnotations.h"
 #include "../oracle/KernelOracle.h"
+#include "bpfcheck/ir/Hex.h"
 
 #include "bpfcheck/driver/ObjectRun.h"
 #include "bpfcheck/driver/ObjectVerification.h"
@@ -150,19 +151,10 @@ bool hasSlotInitialisers(const Object &object) {
   return false;
 }
 
-bool testRunSupports(ProgramType type) {
-  return type == ProgramType::SocketFilter || type == ProgramType::SchedCls ||
-         type == ProgramType::SchedAct || type == ProgramType::Xdp;
-}
-
-std::string hex(const Frame &bytes) {
-  std::string out;
-  char digits[3];
-  for (std::byte byte : bytes) {
-    std::snprintf(digits, sizeof digits, "%02x", std::to_integer<unsigned>(byte));
-    out += digits;
-  }
-  return out;
+/// Packet programs: the types whose test run takes a frame (every socket-buffer type and XDP).
+bool runsOnFrames(ProgramType type) {
+  const auto shape = runtime::contextShapeOf(type);
+  return shape && *shape != runtime::ContextShape::Bytes;
 }
 
 } // namespace
@@ -200,7 +192,7 @@ int main(int argc, char **argv) {
     for (const auto &[name, expectation] : file.programs) {
       const Program *program = object->findProgram(name);
       if (!program || !expectation.accept || expectation.environment ||
-          !testRunSupports(program->type))
+          !runsOnFrames(program->type))
         continue;
       const auto verdicts = driver::verifyObject(*object, {}, name);
       if (verdicts.front().result.verdict != absint::Verdict::Accept)
@@ -243,11 +235,12 @@ int main(int argc, char **argv) {
           difference = "retval " + std::to_string(std::uint32_t(ours->result.returnValue)) +
                        ", kernel " + std::to_string(kernel.returnValue);
         else if (ours->packetOut != kernel.packetOut)
-          difference = "packet out " + hex(ours->packetOut) + ", kernel " + hex(kernel.packetOut);
+          difference =
+              "packet out " + hexBytes(ours->packetOut) + ", kernel " + hexBytes(kernel.packetOut);
         if (!difference.empty()) {
           ++disagreements;
           std::printf("DISAGREE %s/%s on frame %s: %s\n", file.source.c_str(), name.c_str(),
-                      hex(frame).c_str(), difference.c_str());
+                      hexBytes(frame).c_str(), difference.c_str());
         } else if (show) {
           std::printf("agree    %s/%s: retval %u\n", file.source.c_str(), name.c_str(),
                       kernel.returnValue);

@@ -3,19 +3,15 @@
 // by helpers (bpf_loop, bpf_for_each_map_elem), callx, may_goto, and helpers the
 // environment does not provide.
 #include "InterpTestSupport.h"
+#include "bpfcheck/ir/Hex.h"
 
 #include <cstdio>
 
 using namespace bpfcheck::interp;
 using namespace bpfcheck::interp::test;
+using bpfcheck::hexNumber;
 
 namespace {
-
-std::string hex(std::uint64_t value) {
-  char text[24];
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
-  return text;
-}
 
 /// A run that must complete, in `mode`.
 RunResult completedRun(const DecodedProgram &program, TestEnvironment &environment,
@@ -68,10 +64,11 @@ TEST_CASE("tail calls: at most 33 per run, then the call fails and execution con
   TestEnvironment environment;
   environment.programArrays.resize(1);
   // Counts its runs in *ctx and tail-calls itself through slot 0.
-  const DecodedProgram program = assembleProgram(
-      "mov %r6, %r1\nldxdw %r0, [%r6]\nadd %r0, 1\nstxdw [%r6], %r0\n"
-      "mov %r1, %r6\nlddw %r2, " +
-      hex(environment.programArrayAddress(0)) + "\nmov %r3, 0\ncall 12\nldxdw %r0, [%r6]\nexit");
+  const DecodedProgram program =
+      assembleProgram("mov %r6, %r1\nldxdw %r0, [%r6]\nadd %r0, 1\nstxdw [%r6], %r0\n"
+                      "mov %r1, %r6\nlddw %r2, " +
+                      hexNumber(environment.programArrayAddress(0)) +
+                      "\nmov %r3, 0\ncall 12\nldxdw %r0, [%r6]\nexit");
   environment.programArrays[0].slots = {&program};
   for (const ExecutionMode mode : {ExecutionMode::Fast, ExecutionMode::Checked}) {
     std::uint64_t runs = 0;
@@ -90,7 +87,7 @@ TEST_CASE("a failed tail call continues after the call, a taken one replaces the
   TestEnvironment environment;
   environment.programArrays.resize(1);
   const DecodedProgram target = assembleProgram("mov %r0, 7\nexit", "target");
-  const std::string array = hex(environment.programArrayAddress(0));
+  const std::string array = hexNumber(environment.programArrayAddress(0));
   // Index 1 is past the array (not counted); slot 0 is empty (counted, as the kernel does).
   const DecodedProgram outOfRange =
       assembleProgram("lddw %r2, " + array + "\nmov %r3, 1\ncall 12\nmov %r0, 99\nexit");

@@ -3,19 +3,15 @@
 // memory; what helpers registered), and the first that does not stops the run with the
 // instruction, the access and the reason.
 #include "InterpTestSupport.h"
+#include "bpfcheck/ir/Hex.h"
 
 #include <cstdio>
 
 using namespace bpfcheck::interp;
 using namespace bpfcheck::interp::test;
+using bpfcheck::hexNumber;
 
 namespace {
-
-std::string hex(std::uint64_t value) {
-  char text[24];
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
-  return text;
-}
 
 /// The violation that stopped a checked run of `program`.
 RunFault violationOf(const DecodedProgram &program, const RunInput &input = {},
@@ -76,8 +72,8 @@ TEST_CASE("a write or an atomic to a read-only region is refused, reads are allo
   CHECK(fault.violation->reason == ViolationReason::ReadOnlyRegion);
   CHECK(fault.violation->access == AccessKind::Write);
   CHECK(fault.violation->address == ctx.address + 8);
-  CHECK(fault.message == "insn 1: write of 4 bytes at r1+8 (" + hex(ctx.address + 8) +
-                             ") writes a read-only region (ctx 'ctx' [" + hex(ctx.address) +
+  CHECK(fault.message == "insn 1: write of 4 bytes at r1+8 (" + hexNumber(ctx.address + 8) +
+                             ") writes a read-only region (ctx 'ctx' [" + hexNumber(ctx.address) +
                              ", +16), read-only)");
   CHECK(context[1] == 0); // refused before it happened
 
@@ -89,7 +85,7 @@ TEST_CASE("a write or an atomic to a read-only region is refused, reads are allo
 
 TEST_CASE("an access past a map value a helper returned is refused") {
   TestEnvironment environment;
-  const std::string text = "stw [%r10-4], 0\nlddw %r1, " + hex(environment.mapAddress()) +
+  const std::string text = "stw [%r10-4], 0\nlddw %r1, " + hexNumber(environment.mapAddress()) +
                            "\nmov %r2, %r10\nadd %r2, -4\ncall 1\njeq %r0, 0, out\n"
                            "ldxdw %r0, [%r0+OFFSET]\nout:\nexit";
   const auto withOffset = [&](const std::string &offset) {
@@ -108,9 +104,9 @@ TEST_CASE("an access past a map value a helper returned is refused") {
   CHECK(fault.violation->reason == ViolationReason::PastRegionBounds);
   const auto value = reinterpret_cast<std::uintptr_t>(environment.map.values.data());
   CHECK(fault.violation->address == value + 4);
-  CHECK(fault.message == "insn 7: read of 8 bytes at r0+4 (" + hex(value + 4) +
+  CHECK(fault.message == "insn 7: read of 8 bytes at r0+4 (" + hexNumber(value + 4) +
                              ") is not inside the region it reaches (map value 'test array map' [" +
-                             hex(value) + ", +8))");
+                             hexNumber(value) + ", +8))");
 }
 
 TEST_CASE("a packet access past data_end is refused") {

@@ -58,6 +58,7 @@
 // is not usable here. The last line reads "N passed, M failed".
 #include "../oracle/ProgramTypeCases.h"
 #include "bpfcheck/ir/Encoding.h"
+#include "bpfcheck/ir/Hex.h"
 #include "bpfcheck/platform/MapTypeRules.h"
 
 #include <bpf/btf.h>
@@ -145,12 +146,6 @@ public:
 private:
   int value = -1;
 };
-
-std::string hex(std::uint64_t value) {
-  char buffer[24];
-  std::snprintf(buffer, sizeof buffer, "0x%llx", static_cast<unsigned long long>(value));
-  return buffer;
-}
 
 std::string mapName(MapType type) {
   return std::string(nameOf(type));
@@ -442,7 +437,7 @@ std::vector<CreationCase> creationCases(const Creator &creator, const MapTypeRul
       continue;
     MapCreation creation = base;
     creation.flags |= pair;
-    cases.push_back({"with flags " + hex(pair), creation});
+    cases.push_back({"with flags " + hexNumber(pair), creation});
   }
 
   // BTF
@@ -468,7 +463,7 @@ std::vector<CreationCase> creationCases(const Creator &creator, const MapTypeRul
     creation.mapExtra = extra;
     creation.maxEntries = count;
     cases.push_back(
-        {"map_extra=" + hex(extra) + " max_entries=" + std::to_string(count), creation});
+        {"map_extra=" + hexNumber(extra) + " max_entries=" + std::to_string(count), creation});
   }
 
   // Map-in-map: no template, then a template of every type.

@@ -259,6 +259,8 @@ TEST_CASE("runtime/helpers: map helpers act on the runtime's maps and refuse oth
   const HelperResult notMap =
       fixture.call(HelperId::MapLookupElem, {address(&value), address(&key)}, invocation);
   CHECK(notMap.status == HelperResult::Status::Failed);
-  CHECK(fixture.call(HelperId::GetHashRecalc, {}, invocation).status ==
-        HelperResult::Status::NotProvided);
+  // A helper without an implementation stops the run; it never returns a made-up 0.
+  const HelperResult unknown = fixture.call(static_cast<HelperId>(4000), {}, invocation);
+  CHECK(unknown.status == HelperResult::Status::NotProvided);
+  CHECK(fixture.call(HelperId::Unspec, {}, invocation).status == HelperResult::Status::NotProvided);
 }

@@ -6,10 +6,10 @@
 
 #include "bpfcheck/driver/ObjectRun.h"
 #include "bpfcheck/driver/ObjectVerification.h"
+#include "bpfcheck/ir/Hex.h"
 
 #include <linux/bpf.h>
 
-#include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/FormatVariadic.h>
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/MemoryBuffer.h>
@@ -143,19 +143,7 @@ Expected<std::vector<std::byte>> contextFromJson(const std::string &path, Progra
     for (std::size_t i = 0; i < values.size(); ++i)
       store(bytes, field->offset + i * field->size, field->size, values[i]);
   }
-  if (xdp) // ctx_in's data_end is the frame's length: filled in once the packet is known
-    return bytes;
-  return bytes;
-}
-
-std::string hexOf(std::span<const std::byte> bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (std::byte byte : bytes) {
-    out += digits[std::to_integer<unsigned>(byte) >> 4];
-    out += digits[std::to_integer<unsigned>(byte) & 15];
-  }
-  return out;
+  return bytes; // for XDP, ctx_in's data_end (the frame's length) is set once the frame is read
 }
 
 } // namespace
@@ -222,8 +210,8 @@ int runProgram(const RunOptions &options) {
         {"instructions", static_cast<std::int64_t>(result.instructionsExecuted)},
         {"time_ns", static_cast<std::int64_t>(outcome->averageTime.count())},
         {"repeat", options.repeat},
-        {"packet_out", hexOf(outcome->packetOut)},
-        {"ctx_out", hexOf(outcome->contextOut)},
+        {"packet_out", hexBytes(outcome->packetOut)},
+        {"ctx_out", hexBytes(outcome->contextOut)},
     };
     llvm::json::Array trace;
     for (const std::string &line : outcome->effects.traceLines)
@@ -243,18 +231,18 @@ int runProgram(const RunOptions &options) {
     if (result.fault)
       outs() << options.programName << ": stopped: " << result.fault->message << "\n";
     else
-      outs() << options.programName << ": returned " << result.returnValue << " (0x"
-             << llvm::utohexstr(result.returnValue) << ")\n";
+      outs() << options.programName << ": returned " << result.returnValue << " ("
+             << hexNumber(result.returnValue) << ")\n";
     outs() << "  " << result.instructionsExecuted << " instructions, "
            << outcome->averageTime.count() << " ns per run over " << options.repeat << " run(s)\n";
     if (!outcome->packetOut.empty())
       outs() << "  packet out (" << outcome->packetOut.size()
-             << " bytes): " << hexOf(outcome->packetOut) << "\n";
+             << " bytes): " << hexBytes(outcome->packetOut) << "\n";
     for (const std::string &line : outcome->effects.traceLines)
       outs() << "  trace: " << line << "\n";
     for (const runtime::RedirectAction &action : outcome->effects.redirects)
       outs() << "  " << helperName(static_cast<std::uint32_t>(action.helper)) << " to ifindex "
-             << action.ifindex << " flags 0x" << llvm::utohexstr(action.flags) << "\n";
+             << action.ifindex << " flags " << hexNumber(action.flags) << "\n";
   }
   return result.completed() ? ExitSuccess : ExitRejected;
 }

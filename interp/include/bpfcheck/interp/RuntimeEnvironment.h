@@ -14,12 +14,12 @@ namespace bpfcheck::interp {
 
 class RuntimeEnvironment final : public ExecutionEnvironment, public ReferenceResolver {
 public:
-  explicit RuntimeEnvironment(runtime::Runtime &runtime) : runtime(runtime) {}
+  explicit RuntimeEnvironment(runtime::Runtime &runtime) : runtime(runtime), invocation(&idle) {}
 
   /// The program a prog array slot holding `handle` runs.
   void addTailCallTarget(std::uint32_t handle, const DecodedProgram &program);
   /// The run helpers act on; set before each run (null between runs).
-  void setInvocation(runtime::Invocation *current) { invocation = current; }
+  void setInvocation(runtime::Invocation *current) { invocation = current ? current : &idle; }
 
   HelperOutcome callHelper(const HelperCall &call, CallContext &context) override;
   TailCallTarget resolveTailCall(std::uint64_t programArray, std::uint32_t index) override;
@@ -30,6 +30,7 @@ public:
 private:
   runtime::Runtime &runtime;
   runtime::Invocation *invocation = nullptr;
+  runtime::Invocation idle; ///< what helpers act on outside a driven run (no context)
   std::unordered_map<std::uint32_t, const DecodedProgram *> tailCallTargets;
 };
 
