@@ -161,6 +161,11 @@ public:
   void releaseReference(AbstractState &state, std::uint32_t reference) const;
   /// After a helper that may move packet data: packet pointers are unknown scalars.
   void invalidatePacketPointers(AbstractState &state);
+  /// The prover showed that the memory access of the instruction being stepped stays inside
+  /// its region on the path being explored: its bounds checks pass (Explorer sets it for
+  /// one step).
+  bool boundsProven = false;
+
   /// Records that the stack of frame `frame` was touched down to `offset`.
   void touchStack(const AbstractState &state, std::uint32_t frame, std::int64_t offset);
 

@@ -173,6 +173,10 @@ VerifyResult verifyLoops(const ProgramInput &input, const VerifyOptions &options
   return result;
 }
 
+/// The analyses of a program with its shape checked: loops as options say, then walked or
+/// path by path where widening or joins lost what the program needs.
+VerifyResult verifyAll(const ProgramInput &input, const VerifyOptions &options);
+
 std::uint64_t microsecondsSince(std::chrono::steady_clock::time_point start) {
   return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                         std::chrono::steady_clock::now() - start)
@@ -180,6 +184,13 @@ std::uint64_t microsecondsSince(std::chrono::steady_clock::time_point start) {
 }
 
 } // namespace
+
+const Diagnostic *rejection(const VerifyResult &result) {
+  for (const Diagnostic &diagnostic : result.diagnostics)
+    if (diagnostic.severity == Severity::Error)
+      return &diagnostic;
+  return nullptr;
+}
 
 VerifyResult verify(const ProgramInput &input, const VerifyOptions &options) {
   const auto start = std::chrono::steady_clock::now();
@@ -217,7 +228,26 @@ VerifyResult verify(const ProgramInput &input, const VerifyOptions &options) {
     result.diagnostics.push_back(std::move(shapeViolation->first));
     return result;
   }
-  result = verifyLoops(input, options, true);
+  // Every analysis below shares the prover's budget for the program.
+  std::optional<detail::BudgetedProver> budgeted;
+  VerifyOptions withBudget = options;
+  if (options.prover) {
+    budgeted.emplace(*options.prover, options.proverMilliseconds);
+    withBudget.prover = &*budgeted;
+  }
+  result = verifyAll(input, withBudget);
+  if (budgeted) {
+    result.stats.obligationsAsked = budgeted->asked;
+    result.stats.proverMicroseconds = budgeted->spentMicroseconds;
+  }
+  result.stats.timeMicroseconds = microsecondsSince(start);
+  return result;
+}
+
+namespace {
+
+VerifyResult verifyAll(const ProgramInput &input, const VerifyOptions &options) {
+  VerifyResult result = verifyLoops(input, options, true);
   if (result.verdict != Verdict::Accept && result.stats.boundedLoopWidenings > 0) {
     // Widening a loop that may_goto or a callback helper bounds lost a value the program
     // needs (the kernel keeps such values precise): walk those loops iteration by iteration.
@@ -237,8 +267,9 @@ VerifyResult verify(const ProgramInput &input, const VerifyOptions &options) {
     if (separate.verdict != Verdict::TooComplex)
       result = std::move(separate);
   }
-  result.stats.timeMicroseconds = microsecondsSince(start);
   return result;
 }
+
+} // namespace
 
 } // namespace bpfcheck::absint

@@ -198,7 +198,7 @@ bool Explorer::covered(const AbstractState &state, std::uint32_t index) {
   auto &complete = completeAt[index];
   for (std::size_t k = 0; k < complete.size(); ++k) {
     Checkpoint &checkpoint = checkpoints[complete[k]];
-    if (includes(checkpoint.state, state, liveHere, pinnedIds())) {
+    if (checkpoint.mayPrune && includes(checkpoint.state, state, liveHere, pinnedIds())) {
       ++checkpoint.hits;
       return true;
     }
@@ -213,7 +213,7 @@ bool Explorer::covered(const AbstractState &state, std::uint32_t index) {
     // The helper or may_goto bounds these loops (or a termination proof will): an ancestor
     // that covers the state covers every continuation of it.
     for (const auto &[hash, id] : inProgressAt[index])
-      if (includes(checkpoints[id].state, state, liveHere, pinnedIds()))
+      if (checkpoints[id].mayPrune && includes(checkpoints[id].state, state, liveHere, pinnedIds()))
         return true;
   }
   return false;
@@ -224,9 +224,17 @@ bool Explorer::explore(PendingPath path) {
   std::uint32_t index = path.index;
   std::int64_t parent = path.checkpoint;
   VerifyStats &stats = result.stats;
+  // With a prover: the path since its last cut (the entry, a join, a widening, a bounded
+  // loop's head), which obligations are asked about.
+  const bool tracking = proverAvailable();
+  PathTrail trail = std::move(path.trail);
+  if (tracking && !trail.tracked())
+    trail = PathTrail(state, index, 0, entry == nullptr);
   for (;;) {
     if (overBudget(index, parent))
       return false;
+    if (tracking && trail.length() >= maximumTrailSteps)
+      trail = PathTrail(state, index, std::max<std::int64_t>(parent, 0), false);
     if (walk && walkPathEnds(state, index)) {
       pathEnded(parent);
       return true;
@@ -241,9 +249,14 @@ bool Explorer::explore(PendingPath path) {
       }
       // Too many paths through this merge point: continue with the join of this one and
       // the newest kept state, which covers both (see ExplorationPlan::mayJoin).
+      // Where states are joined or widened, or a loop the prover does not follow comes
+      // round, the trail starts again from the state kept here.
+      bool cut = plan.prunePoints[index] == PrunePoint::Bounded ||
+                 plan.prunePoints[index] == PrunePoint::Summarized;
       const std::uint32_t threshold = options.statesBeforeJoin;
       if (threshold != 0 && plan.mayJoin[index] && completeAt[index].size() >= threshold &&
           joinIntoSummary(state, index)) {
+        cut = true;
         ++stats.joins;
         if (covered(state, index)) {
           ++stats.prunedPaths;
@@ -261,6 +274,7 @@ bool Explorer::explore(PendingPath path) {
         const auto previous = lastCheckpointAt.find(index);
         if (previous != lastCheckpointAt.end() && checkpoints[previous->second].openPaths != 0 &&
             widenInto(checkpoints[previous->second].state, state, summarized, index)) {
+          cut = true;
           if (bounded)
             ++stats.boundedLoopWidenings;
           if (covered(state, index)) {
@@ -291,6 +305,8 @@ bool Explorer::explore(PendingPath path) {
           return false;
         }
       }
+      if (tracking && cut)
+        trail = PathTrail(state, index, static_cast<std::int64_t>(checkpoints.size()) + 1, false);
       checkpoints.push_back({state, parent, 1, index, hash, 0, 0});
       stateBytes += approximateBytes(state);
       result.stats.peakStateBytes = stateBytes;
@@ -303,7 +319,19 @@ bool Explorer::explore(PendingPath path) {
     ++stats.instructionsProcessed;
     if (options.recordInvariants)
       record(state, index);
+    // A memory access the prover may show in bounds is stepped again from its state.
+    std::optional<AbstractState> before;
+    if (tracking && std::visit(
+                        [](const auto &insn) {
+                          using T = std::decay_t<decltype(insn)>;
+                          return std::is_same_v<T, Load> || std::is_same_v<T, Store> ||
+                                 std::is_same_v<T, Atomic>;
+                        },
+                        input.code->instructions[index].insn))
+      before = state;
     detail::StepOutcome outcome = analysis.step(std::move(state), index);
+    if (outcome.violation && tracking)
+      discharge(trail, parent, index, before ? &*before : nullptr, outcome);
     if (outcome.violation) {
       if (!narrowing.arrivals) {
         reject(std::move(*outcome.violation), index);
@@ -319,11 +347,14 @@ bool Explorer::explore(PendingPath path) {
       pathEnded(parent);
       return true;
     }
+    std::vector<PathTrail> trails;
+    if (tracking)
+      recordSteps(trail, index, outcome, trails);
     for (std::size_t s = 1; s < outcome.successors.size(); ++s) {
       if (parent >= 0)
         ++checkpoints[static_cast<std::size_t>(parent)].openPaths;
-      pending.push_back(
-          {std::move(outcome.successors[s].state), outcome.successors[s].index, parent});
+      pending.push_back({std::move(outcome.successors[s].state), outcome.successors[s].index,
+                         parent, tracking ? std::move(trails[s]) : PathTrail{}});
       // The kernel keeps at most this many branches pending (BPF_COMPLEXITY_LIMIT_JMP_SEQ).
       if (pending.size() > maximumPendingBranches) {
         Diagnostic diagnostic;
@@ -338,6 +369,8 @@ bool Explorer::explore(PendingPath path) {
     }
     state = std::move(outcome.successors[0].state);
     index = outcome.successors[0].index;
+    if (tracking)
+      trail = std::move(trails[0]);
     if (index >= input.code->instructions.size()) {
       Diagnostic diagnostic;
       diagnostic.rule = Rule::MalformedProgram;

@@ -8,6 +8,8 @@
 
 #include "Analysis.h"
 
+#include "bpfcheck/absint/Obligation.h"
+
 #include <chrono>
 #include <deque>
 #include <map>
@@ -103,12 +105,63 @@ struct Checkpoint {
   std::uint64_t hash = 0;      ///< stateHash(state)
   std::uint32_t hits = 0;      ///< paths it pruned
   std::uint32_t misses = 0;    ///< paths it was compared with and did not cover
+  /// False once an obligation below it was proven from what the path did before it: a path
+  /// its state covers need not do the same, so it may not be pruned here.
+  bool mayPrune = true;
+};
+
+/// The path since its last cut, as a prover is asked about it (Obligation.h): the state at
+/// the cut, and the steps since, in a list shared with the paths that branched off it.
+/// Empty (no start) when no prover is used.
+class PathTrail {
+public:
+  PathTrail() = default;
+  /// A trail starting at `state`; checkpoints numbered `firstCheckpointAfter` and above lie
+  /// on the path after the start.
+  PathTrail(const AbstractState &state, std::uint32_t index, std::int64_t firstCheckpointAfter,
+            bool fromEntry);
+
+  bool tracked() const { return start != nullptr; }
+  std::uint32_t length() const { return steps; }
+  std::int64_t firstCheckpointAfterStart() const { return firstCheckpointAfter; }
+  void append(PathStep step);
+  /// The path, oldest step first.
+  ObligationPath path() const;
+
+private:
+  struct Node {
+    std::shared_ptr<const Node> previous;
+    PathStep step;
+  };
+  std::shared_ptr<const AbstractState> start;
+  std::uint32_t startIndex = 0;
+  bool fromEntry = false;
+  std::int64_t firstCheckpointAfter = 0;
+  std::shared_ptr<const Node> last;
+  std::uint32_t steps = 0;
+};
+
+/// The caller's prover with the per-program budget of VerifyOptions::proverMilliseconds,
+/// shared by every analysis of one program.
+class BudgetedProver final : public ObligationProver {
+public:
+  BudgetedProver(ObligationProver &prover, std::uint64_t budgetMilliseconds)
+      : prover(prover), budgetMilliseconds(budgetMilliseconds) {}
+  ObligationAnswer prove(const ProgramInput &input, const Obligation &obligation) override;
+
+  std::uint32_t asked = 0;
+  std::uint64_t spentMicroseconds = 0;
+
+private:
+  ObligationProver &prover;
+  std::uint64_t budgetMilliseconds;
 };
 
 struct PendingPath {
   AbstractState state;
   std::uint32_t index;
   std::int64_t checkpoint;
+  PathTrail trail;
 };
 
 class Explorer {
@@ -149,6 +202,17 @@ private:
   /// Which loop the path was going round when a budget ran out, and what kept changing.
   std::string loopDiagnosis(std::int64_t parent) const;
   void reject(Diagnostic diagnostic, std::uint32_t index);
+  /// Appends to the trails of `outcome`'s successors what the prover cannot rebuild of
+  /// instruction `index` (which way a branch went, a call's result).
+  void recordSteps(const PathTrail &trail, std::uint32_t index, StepOutcome &outcome,
+                   std::vector<PathTrail> &trails) const;
+  /// Puts the violation found at `index` to the prover (Obligations.cpp). Proven
+  /// unreachable: `outcome` loses its violation and has no successor. Proven in bounds: the
+  /// instruction is stepped again from `before` with its bounds checks passed. Otherwise the
+  /// violation stays, with what the prover found added to its message.
+  void discharge(const PathTrail &trail, std::int64_t parent, std::uint32_t index,
+                 const AbstractState *before, StepOutcome &outcome);
+  bool proverAvailable() const { return options.prover && !walk; }
   /// The identities that must match themselves when states are compared (a walk's).
   PinnedIds pinnedIds() const { return walk ? walk->headIds : PinnedIds{}; }
 
@@ -168,6 +232,9 @@ private:
   /// Branches whose other side waits to be explored, at most (the kernel's
   /// BPF_COMPLEXITY_LIMIT_JMP_SEQ).
   static constexpr std::size_t maximumPendingBranches = 8192;
+  /// Steps a trail keeps before it starts again from the current state (bounding what one
+  /// question to the prover holds).
+  static constexpr std::uint32_t maximumTrailSteps = 4096;
   /// Iterations of a bounded loop explored one by one before widening.
   static constexpr std::size_t iterationsBeforeWidening = 64;
   /// Iterations of a summarised loop explored one by one before widening.

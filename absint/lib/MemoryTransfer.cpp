@@ -230,20 +230,26 @@ Check Analysis::checkMemoryAccess(AbstractState &state, unsigned base, std::int6
         *loaded = frame.stack.load(first, size, signExtend);
       return std::nullopt;
     }
-    const std::int64_t lowest = at + signedMinimum(pointer.variableOffset);
-    const std::int64_t highest = at + signedMaximum(pointer.variableOffset);
-    if (signedMinimum(pointer.variableOffset) <= -maximumVariableOffset ||
-        signedMaximum(pointer.variableOffset) >= maximumVariableOffset ||
-        lowest < -StackFrame::size || highest + size > 0)
+    // (Clamped so that the sums cannot overflow; anything that far is outside the frame.)
+    const std::int64_t lowest =
+        at + std::max(signedMinimum(pointer.variableOffset), -maximumVariableOffset);
+    const std::int64_t highest =
+        at + std::min(signedMaximum(pointer.variableOffset), maximumVariableOffset);
+    if (!boundsProven && (signedMinimum(pointer.variableOffset) <= -maximumVariableOffset ||
+                          signedMaximum(pointer.variableOffset) >= maximumVariableOffset ||
+                          lowest < -StackFrame::size || highest + size > 0))
       return violation(Rule::StackBounds,
                        "invalid variable-offset " + std::string(verb(kind)) + " of stack " +
                            registerName(base) + " var_off=(" + describe(pointer.variableOffset) +
                            ") off=" + std::to_string(at) + " size=" + std::to_string(size) +
                            ": the frame is [-512, 0)",
                        state, {base});
-    touchStack(state, pointer.frame, lowest);
+    // (Proven in bounds by the prover: the bytes reached lie inside the frame.)
+    const std::int64_t first = std::max<std::int64_t>(lowest, -StackFrame::size);
+    const std::int64_t last = std::min<std::int64_t>(highest + size, 0);
+    touchStack(state, pointer.frame, first);
     if (kind == AccessKind::Write) {
-      frame.stack.clobber(lowest, highest + size);
+      frame.stack.clobber(first, last);
       return std::nullopt;
     }
     if (!options.privileged)
@@ -262,13 +268,13 @@ Check Analysis::checkMemoryAccess(AbstractState &state, unsigned base, std::int6
                        "cannot write into packet: " + std::string(nameOf(input.type)) +
                            " programs may only read packet data",
                        state, {base});
-    if (signedMinimum(pointer.variableOffset) < 0)
+    if (!boundsProven && signedMinimum(pointer.variableOffset) < 0)
       return violation(Rule::PacketBounds,
                        registerName(base) +
                            " min value is negative, either use unsigned index or do a "
                            "if (index >=0) check",
                        state, {base});
-    if (at < 0 || at + size > pointer.packetRange)
+    if (!boundsProven && (at < 0 || at + size > pointer.packetRange))
       return violation(Rule::PacketBounds,
                        std::string(verb(kind)) + " of " + bytesText(size) + " at packet offset " +
                            std::to_string(at) + " may be past packet_end (proven packet range is " +
@@ -295,8 +301,9 @@ Check Analysis::checkMemoryAccess(AbstractState &state, unsigned base, std::int6
       return violation(Rule::ReadOnlyWrite,
                        "read from map forbidden: map '" + map.name + "' is write-only for programs",
                        state, {base});
-    if (auto why =
-            regionBoundsViolation(pointer, offset, size, map.valueSize, "map value", kind, base))
+    if (auto why = boundsProven ? std::nullopt
+                                : regionBoundsViolation(pointer, offset, size, map.valueSize,
+                                                        "map value", kind, base))
       return violation(Rule::MapValueBounds,
                        *why + " (map '" + map.name +
                            "', value_size=" + std::to_string(map.valueSize) + ")",
@@ -338,7 +345,9 @@ Check Analysis::checkMemoryAccess(AbstractState &state, unsigned base, std::int6
     const std::string what = pointer.region == RegionKind::MapKey   ? "map key"
                              : pointer.region == RegionKind::Memory ? "memory"
                                                                     : "ring buffer record";
-    if (auto why = regionBoundsViolation(pointer, offset, size, pointer.size, what, kind, base))
+    if (auto why = boundsProven ? std::nullopt
+                                : regionBoundsViolation(pointer, offset, size, pointer.size, what,
+                                                        kind, base))
       return violation(Rule::MemoryBounds, *why, state, {base});
     if (loaded)
       *loaded = RegisterValue::ofScalar(loadedScalar(size, signExtend));

@@ -8,13 +8,14 @@
  *   the kernel (and bpfcheck's stack model) keeps only as unknown bytes: the
  *   reloaded flag is unknown, so the path that skips the release looks possible
  *   and both report the leak. Proving it needs the relation between the two
- *   copies, which is smt's work;
+ *   copies: bpfcheck's prover (Z3 on the path's bytes) shows the leaking path is
+ *   never taken, so bpfcheck accepts it (tests/corpus/verdict-differences.tsv);
  * - two_flags: two independent flags each guard a lookup of their own, and
  *   each release tests the flag of its own lookup;
  * - crossed_flags: like two_flags, but the second release tests the wrong
  *   flag, so one path leaks the second socket (and another releases nothing).
  * same_flag and two_flags are accepted (every path releases what it acquired);
- * crossed_flags is rejected with the leak, and so is copied_flag, wrongly. */
+ * crossed_flags is rejected with the leak, and so is copied_flag by the kernel, wrongly. */
 #include "corpus.h"
 
 static __always_inline struct bpf_sock *lookup(struct __sk_buff *skb, __u16 port)

@@ -17,6 +17,7 @@
 
 #include "bpfcheck/driver/ObjectVerification.h"
 #include "bpfcheck/frontend/ObjectLoader.h"
+#include "bpfcheck/smt/PathProver.h"
 
 #include <cstdio>
 #include <cstring>
@@ -185,7 +186,10 @@ int checkVerifier(const std::vector<corpus::CorpusFile> &files,
                   const std::string &differencesPath) {
   auto differences = readDifferences(differencesPath);
   Tally tally;
+  // bpfcheck's verdict as the command line gives it: with Z3 behind the abstract domain.
+  smt::PathProver prover;
   absint::VerifyOptions options;
+  options.prover = &prover;
   for (const corpus::CorpusFile &file : files) {
     auto object = loadObjectFile(file.object, {});
     if (!object) {
@@ -202,9 +206,8 @@ int checkVerifier(const std::vector<corpus::CorpusFile> &files,
       }
       const std::string stated = expectation->second.accept ? "accept" : "reject";
       const std::string ours(absint::nameOf(verdict.result.verdict));
-      const std::string message = verdict.result.diagnostics.empty()
-                                      ? std::string()
-                                      : verdict.result.diagnostics.front().message;
+      const absint::Diagnostic *error = absint::rejection(verdict.result);
+      const std::string message = error ? error->message : std::string();
       KnownDifference *known = findDifference(differences, file.source, name);
       // The kernel's "too large" rejections are what bpfcheck calls too complex.
       const std::string &fragment = expectation->second.messageFragment;

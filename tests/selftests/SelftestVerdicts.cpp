@@ -35,6 +35,7 @@
 #include "bpfcheck/driver/ObjectVerification.h"
 #include "bpfcheck/frontend/BtfKernelTypes.h"
 #include "bpfcheck/frontend/ObjectLoader.h"
+#include "bpfcheck/smt/PathProver.h"
 
 #include <cstdio>
 #include <cstring>
@@ -98,7 +99,7 @@ int main(int argc, char **argv) {
   if (argc < 3) {
     std::fprintf(stderr, "usage: bpfcheck-selftest-verdicts EXPECTATIONS OBJECT_DIR "
                          "[--btf-dir DIR] [--verdicts TSV] [--show-disagreements] [--kernel] "
-                         "[--unprivileged] [--loops auto|unroll|summarize]\n");
+                         "[--unprivileged] [--no-smt] [--loops auto|unroll|summarize]\n");
     return 2;
   }
   const std::string expectationsPath = argv[1];
@@ -108,6 +109,8 @@ int main(int argc, char **argv) {
   bool showDisagreements = false;
   bool askKernel = false;
   absint::VerifyOptions options;
+  smt::PathProver prover;
+  options.prover = &prover;
   for (int i = 3; i < argc; ++i) {
     if (std::strcmp(argv[i], "--verdicts") == 0 && i + 1 < argc)
       verdictsPath = argv[++i];
@@ -119,6 +122,8 @@ int main(int argc, char **argv) {
       askKernel = true;
     else if (std::strcmp(argv[i], "--unprivileged") == 0)
       options.privileged = false;
+    else if (std::strcmp(argv[i], "--no-smt") == 0)
+      options.prover = nullptr;
     else if (std::strcmp(argv[i], "--loops") == 0 && i + 1 < argc) {
       const char *mode = argv[++i];
       const auto loops = absint::loopModeNamed(mode);
@@ -221,12 +226,9 @@ int main(int argc, char **argv) {
       const auto results = driver::verifyObject(object, options, test.program, &kernelTypes);
       const absint::VerifyResult &result = results.front().result;
       const bool accepted = result.verdict == absint::Verdict::Accept;
-      const std::string rule =
-          result.diagnostics.empty()
-              ? std::string()
-              : std::string(absint::identifierOf(result.diagnostics.front().rule));
-      const std::string message =
-          result.diagnostics.empty() ? std::string() : result.diagnostics.front().message;
+      const absint::Diagnostic *error = absint::rejection(result);
+      const std::string rule = error ? std::string(absint::identifierOf(error->rule)) : "";
+      const std::string message = error ? error->message : std::string();
       const char *kind = "agree";
       if (accepted == test.expectSuccess) {
         ++tally.agree;

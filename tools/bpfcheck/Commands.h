@@ -35,6 +35,10 @@ struct VerifyOptions {
   bool invariants = false; ///< print the abstract state before each instruction
   absint::Budgets budgets;
   LoadOptions load;
+  bool smt = true; ///< ask Z3 about obligations the abstract domain cannot prove
+  unsigned smtTimeoutMilliseconds = 5000;
+  std::uint64_t smtBudgetMilliseconds = 30'000;
+  std::string counterexampleDirectory; ///< empty: counterexamples are not written
 };
 
 /// Verifies every program; 1 if any is rejected or too complex.

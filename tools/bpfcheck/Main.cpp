@@ -153,6 +153,21 @@ cl::opt<std::uint64_t> MaxMemoryMb("max-memory-mb",
                                    cl::desc("Memory budget for kept states in MiB (default 4096)"),
                                    cl::init(4096), cl::sub(VerifyCommand),
                                    cl::cat(BpfcheckOptions));
+cl::opt<bool> NoSmt("no-smt",
+                    cl::desc("Do not ask Z3 about what the abstract domain cannot prove (such "
+                             "programs are rejected with the abstract check's message)"),
+                    cl::sub(VerifyCommand), cl::cat(BpfcheckOptions));
+cl::opt<unsigned> SmtTimeoutMs("smt-timeout-ms",
+                               cl::desc("Z3's time per obligation in ms (default 5000)"),
+                               cl::init(5000), cl::sub(VerifyCommand), cl::cat(BpfcheckOptions));
+cl::opt<std::uint64_t> SmtBudgetMs("smt-budget-ms",
+                                   cl::desc("Z3's time per program in ms (default 30000)"),
+                                   cl::init(30'000), cl::sub(VerifyCommand),
+                                   cl::cat(BpfcheckOptions));
+cl::opt<std::string> CounterexampleDirectory(
+    "counterexample",
+    cl::desc("Write the input Z3 found for each rejected program to DIR/PROGRAM.json"),
+    cl::value_desc("DIR"), cl::sub(VerifyCommand), cl::cat(BpfcheckOptions));
 
 int usageError(const std::string &message) {
   errs() << "bpfcheck: error: " << message << "\n";
@@ -241,6 +256,12 @@ int main(int argc, char **argv) {
     options.budgets.states = MaxStates;
     options.budgets.milliseconds = TimeoutMs;
     options.budgets.memoryBytes = MaxMemoryMb << 20;
+    options.smt = !NoSmt;
+    if (SmtTimeoutMs == 0 || SmtBudgetMs == 0)
+      return usageError("--smt-timeout-ms and --smt-budget-ms must be at least 1");
+    options.smtTimeoutMilliseconds = SmtTimeoutMs;
+    options.smtBudgetMilliseconds = SmtBudgetMs;
+    options.counterexampleDirectory = CounterexampleDirectory;
     if (auto problem = readLoadOptions(options.load))
       return usageError(*problem);
     return tool::runVerify(options);

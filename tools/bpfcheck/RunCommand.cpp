@@ -7,6 +7,7 @@
 #include "bpfcheck/driver/ObjectRun.h"
 #include "bpfcheck/driver/ObjectVerification.h"
 #include "bpfcheck/ir/Hex.h"
+#include "bpfcheck/smt/PathProver.h"
 
 #include <linux/bpf.h>
 
@@ -162,13 +163,15 @@ int runProgram(const RunOptions &options) {
     runOptions.instructionBudget = options.instructionBudget;
   } else {
     absint::VerifyOptions verifyOptions;
+    smt::PathProver prover;
+    verifyOptions.prover = &prover;
     const auto results = driver::verifyObject(*object, verifyOptions, options.programName);
     const absint::VerifyResult &verdict = results.front().result;
     if (verdict.verdict != absint::Verdict::Accept) {
       errs() << "bpfcheck: error: " << options.programName << " is not accepted by bpfcheck ("
              << absint::nameOf(verdict.verdict) << ")";
-      if (!verdict.diagnostics.empty())
-        errs() << ": " << verdict.diagnostics.front().message;
+      if (const absint::Diagnostic *error = absint::rejection(verdict))
+        errs() << ": " << error->message;
       errs() << "; run it anyway, in checked mode, with --unverified\n";
       return ExitRejected;
     }

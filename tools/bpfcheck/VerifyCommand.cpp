@@ -5,7 +5,9 @@
 
 #include "bpfcheck/driver/ObjectVerification.h"
 #include "bpfcheck/ir/Printer.h"
+#include "bpfcheck/smt/PathProver.h"
 
+#include <llvm/Support/FileSystem.h>
 #include <llvm/Support/FormatVariadic.h>
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/raw_ostream.h>
@@ -80,10 +82,11 @@ void printTable(const std::vector<ObjectVerdicts> &objects) {
   for (const auto &[path, verdicts] : objects)
     for (const driver::ProgramVerdict &verdict : verdicts) {
       const absint::VerifyResult &result = verdict.result;
-      const std::string rule =
-          result.verdict == absint::Verdict::Accept || result.diagnostics.empty()
-              ? std::string()
-              : std::string(absint::identifierOf(result.diagnostics.front().rule));
+      std::string rule;
+      for (const absint::Diagnostic &diagnostic : result.diagnostics)
+        if (result.verdict != absint::Verdict::Accept && rule.empty() &&
+            diagnostic.severity == absint::Severity::Error)
+          rule = absint::identifierOf(diagnostic.rule);
       outs() << llvm::formatv("{0,-28} {1,-30} {2,-18} {3,-11} {4,6} {5,9} {6,7} {7,9}  {8}\n",
                               fileName(path), verdict.program->name, nameOf(verdict.program->type),
                               absint::nameOf(result.verdict), result.stats.instructions,
@@ -138,8 +141,9 @@ Value jsonReport(const std::string &objectPath,
                        {"peak_state_kb", static_cast<std::int64_t>(stats.peakStateBytes / 1024)},
                        {"stack_depth", static_cast<std::int64_t>(stats.maxStackDepth)},
                        {"loops_summarized", static_cast<std::int64_t>(stats.loopsSummarized)},
-                       {"smt_queries", 0},
-                       {"smt_time_us", 0}}}});
+                       {"smt_queries", static_cast<std::int64_t>(stats.obligationsAsked)},
+                       {"smt_proven", static_cast<std::int64_t>(stats.obligationsProven)},
+                       {"smt_time_us", static_cast<std::int64_t>(stats.proverMicroseconds)}}}});
   }
   return Object{{"object", objectPath}, {"programs", std::move(programs)}};
 }
@@ -182,6 +186,30 @@ Value sarifReport(const std::vector<ObjectVerdicts> &objects) {
                                       {"results", std::move(results)}}}}};
 }
 
+/// Writes DIR/PROGRAM.json for each rejected program with a counterexample; an exit status
+/// when the directory cannot be written.
+int writeCounterexamples(const std::vector<ObjectVerdicts> &objects, const std::string &directory) {
+  if (std::error_code error = llvm::sys::fs::create_directories(directory)) {
+    llvm::errs() << "bpfcheck: error: cannot create " << directory << ": " << error.message()
+                 << "\n";
+    return ExitBadInput;
+  }
+  for (const ObjectVerdicts &object : objects)
+    for (const driver::ProgramVerdict &verdict : object.verdicts) {
+      if (verdict.result.counterexample.empty())
+        continue;
+      const std::string path = directory + "/" + verdict.program->name + ".json";
+      std::error_code error;
+      llvm::raw_fd_ostream file(path, error);
+      if (error) {
+        llvm::errs() << "bpfcheck: error: cannot write " << path << ": " << error.message() << "\n";
+        return ExitBadInput;
+      }
+      file << verdict.result.counterexample;
+    }
+  return 0;
+}
+
 } // namespace
 
 int runVerify(const VerifyOptions &options) {
@@ -205,10 +233,17 @@ int runVerify(const VerifyOptions &options) {
   verifyOptions.loops = options.loops;
   verifyOptions.budgets = options.budgets;
   verifyOptions.recordInvariants = options.invariants;
+  smt::PathProver prover({options.smtTimeoutMilliseconds});
+  if (options.smt)
+    verifyOptions.prover = &prover;
+  verifyOptions.proverMilliseconds = options.smtBudgetMilliseconds;
   std::vector<ObjectVerdicts> results;
   for (std::size_t i = 0; i < objects.size(); ++i)
     results.push_back({options.objectPaths[i],
                        driver::verifyObject(objects[i], verifyOptions, options.programName)});
+  if (!options.counterexampleDirectory.empty())
+    if (int failed = writeCounterexamples(results, options.counterexampleDirectory))
+      return failed;
   switch (options.format) {
   case OutputFormat::Text:
     for (const ObjectVerdicts &object : results)

@@ -19,6 +19,8 @@
 
 namespace bpfcheck::absint {
 
+class ObligationProver;
+
 /// A map as the program sees it (what BPF_MAP_CREATE was or will be given).
 struct MapDescriptor {
   std::string name;
@@ -118,6 +120,11 @@ struct VerifyOptions {
   /// precise, but the number of paths stays bounded). 0: never join.
   std::uint32_t statesBeforeJoin = 8;
   LoopMode loops = LoopMode::Auto;
+  /// Asked about what the abstract domain cannot prove (Obligation.h); null: such programs
+  /// are rejected with the abstract check's message.
+  ObligationProver *prover = nullptr;
+  /// The prover's time for one program; once spent, obligations are not asked any more.
+  std::uint64_t proverMilliseconds = 30'000;
 };
 
 enum class Verdict : std::uint8_t { Accept, Reject, TooComplex };
@@ -138,6 +145,9 @@ struct VerifyStats {
   std::uint64_t boundedLoopWidenings = 0;
   /// Descending steps that narrowed summarised loop heads before the program was accepted.
   std::uint32_t narrowingSteps = 0;
+  std::uint32_t obligationsAsked = 0;  ///< questions put to the prover
+  std::uint32_t obligationsProven = 0; ///< of those, proven
+  std::uint64_t proverMicroseconds = 0;
 };
 
 struct VerifyResult {
@@ -147,8 +157,15 @@ struct VerifyResult {
   /// With recordInvariants: per instruction, the registers' values before it (empty where
   /// no path reached it).
   std::vector<std::vector<std::string>> invariants;
+  /// Rejected, when the prover found an input that breaks the rejecting obligation: that
+  /// input as JSON (ObligationAnswer::counterexample); empty otherwise.
+  std::string counterexample;
 };
 
 VerifyResult verify(const ProgramInput &input, const VerifyOptions &options = {});
+
+/// The error that decided a rejection (the first of severity error), or null when there is
+/// none (accepted: notes and warnings only).
+const Diagnostic *rejection(const VerifyResult &result);
 
 } // namespace bpfcheck::absint

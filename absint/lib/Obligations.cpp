@@ -1,0 +1,188 @@
+// What the explorer asks a prover (Obligation.h): the trail of each path since its last cut,
+// and the questions put when a check fails on it.
+//
+// Soundness: a proof holds for the concrete states the trail's start covers, followed along
+// the trail. A checkpoint taken after the start may cover paths that did something else
+// before it, so once such a proof was used the checkpoint may not prune (mayPrune); the
+// checkpoint taken at the start itself holds exactly the start state and keeps pruning.
+// Trails start again wherever the state is joined or widened, and at the heads of loops
+// bounded by may_goto or a callback, which prune their own iterations while in progress.
+
+#include "Explorer.h"
+
+#include "bpfcheck/absint/Verifier.h"
+
+#include <algorithm>
+
+namespace bpfcheck::absint {
+
+std::string_view nameOf(ObligationKind kind) {
+  switch (kind) {
+  case ObligationKind::Unreachable:
+    return "unreachable";
+  case ObligationKind::InBounds:
+    return "in-bounds";
+  }
+  return "";
+}
+
+std::string_view nameOf(ObligationStatus status) {
+  switch (status) {
+  case ObligationStatus::Proven:
+    return "proven";
+  case ObligationStatus::Refuted:
+    return "refuted";
+  case ObligationStatus::Unknown:
+    return "unknown";
+  }
+  return "";
+}
+
+namespace detail {
+
+PathTrail::PathTrail(const AbstractState &state, std::uint32_t index,
+                     std::int64_t firstCheckpointAfter, bool fromEntry)
+    : start(std::make_shared<const AbstractState>(state)), startIndex(index), fromEntry(fromEntry),
+      firstCheckpointAfter(firstCheckpointAfter) {}
+
+void PathTrail::append(PathStep step) {
+  last = std::make_shared<const Node>(Node{std::move(last), std::move(step)});
+  ++steps;
+}
+
+ObligationPath PathTrail::path() const {
+  ObligationPath path;
+  path.start = start;
+  path.startIndex = startIndex;
+  path.fromEntry = fromEntry;
+  path.steps.resize(steps);
+  std::size_t k = steps;
+  for (const Node *node = last.get(); node; node = node->previous.get())
+    path.steps[--k] = node->step;
+  return path;
+}
+
+namespace {
+
+/// Rules about a path's behaviour, which cannot break on a path that is never taken. (Not
+/// the budgets', the program's shape, or what bpfcheck does not model.)
+bool pathDependent(Rule rule) {
+  switch (rule) {
+  case Rule::MalformedProgram:
+  case Rule::InvalidInstruction:
+  case Rule::TooComplex:
+  case Rule::Unsupported:
+  case Rule::UnboundedLoop:
+  case Rule::StackDepth:
+    return false;
+  default:
+    return true;
+  }
+}
+
+bool isBoundsRule(Rule rule) {
+  return rule == Rule::StackBounds || rule == Rule::PacketBounds || rule == Rule::MapValueBounds ||
+         rule == Rule::MemoryBounds;
+}
+
+bool isMemoryAccess(const Instruction &insn) {
+  return std::holds_alternative<Load>(insn) || std::holds_alternative<Store>(insn) ||
+         std::holds_alternative<Atomic>(insn);
+}
+
+} // namespace
+
+ObligationAnswer BudgetedProver::prove(const ProgramInput &input, const Obligation &obligation) {
+  if (spentMicroseconds >= budgetMilliseconds * 1000) {
+    ObligationAnswer spent;
+    spent.explanation = "the prover's budget of " + std::to_string(budgetMilliseconds) +
+                        " ms for the program was spent";
+    return spent;
+  }
+  ObligationAnswer answer = prover.prove(input, obligation);
+  ++asked;
+  spentMicroseconds += answer.microseconds;
+  return answer;
+}
+
+void Explorer::recordSteps(const PathTrail &trail, std::uint32_t index, StepOutcome &outcome,
+                           std::vector<PathTrail> &trails) const {
+  const PlacedInstruction &placed = input.code->instructions[index];
+  const Instruction &insn = placed.insn;
+  trails.assign(outcome.successors.size(), trail);
+  for (std::size_t s = 0; s < outcome.successors.size(); ++s) {
+    const Successor &successor = outcome.successors[s];
+    PathTrail &extended = trails[s];
+    if (std::holds_alternative<ConditionalJump>(insn) || std::holds_alternative<MayGoto>(insn)) {
+      extended.append({PathStep::Kind::Branch, index, successor.index != index + 1, {}});
+    } else if (const auto *call = std::get_if<Call>(&insn)) {
+      // A helper's or kfunc's result, or a global function's (which is not entered).
+      if (call->kind != Call::Kind::Local || successor.index == index + 1)
+        extended.append({PathStep::Kind::Result, index, false, successor.state.reg(0)});
+    } else if (const auto *load = std::get_if<Load>(&insn)) {
+      // Pointers loaded from the context or kernel objects are what the kernel says they are.
+      const RegisterValue &loaded = successor.state.reg(load->dst.index);
+      if (loaded.isPointer())
+        extended.append({PathStep::Kind::Result, index, false, loaded});
+    }
+  }
+}
+
+void Explorer::discharge(const PathTrail &trail, std::int64_t parent, std::uint32_t index,
+                         const AbstractState *before, StepOutcome &outcome) {
+  Diagnostic &violation = *outcome.violation;
+  if (!pathDependent(violation.rule))
+    return;
+  VerifyStats &stats = result.stats;
+  const bool boundsQuestion = isBoundsRule(violation.rule) && before &&
+                              isMemoryAccess(input.code->instructions[index].insn);
+  Obligation obligation;
+  obligation.kind = boundsQuestion ? ObligationKind::InBounds : ObligationKind::Unreachable;
+  obligation.rule = violation.rule;
+  obligation.index = index;
+  obligation.path = trail.path();
+  const ObligationAnswer answer = options.prover->prove(input, obligation);
+
+  if (answer.status == ObligationStatus::Proven) {
+    ++stats.obligationsProven;
+    // What the path did before the checkpoints since its start was used.
+    for (std::int64_t node = parent; node >= 0 && node >= trail.firstCheckpointAfterStart();
+         node = checkpoints[static_cast<std::size_t>(node)].parent)
+      checkpoints[static_cast<std::size_t>(node)].mayPrune = false;
+    Diagnostic note = violation;
+    note.severity = Severity::Note;
+    note.registers.clear();
+    note.message =
+        std::string(obligation.kind == ObligationKind::InBounds
+                        ? "the prover showed this access stays in bounds"
+                        : "the prover showed that the path reaching this check is never taken") +
+        ", which the abstract state alone could not (" + violation.message +
+        "); the kernel's verifier cannot, and will likely reject the program";
+    placeDiagnostic(note, *input.code, index);
+    const bool noted = std::any_of(result.diagnostics.begin(), result.diagnostics.end(),
+                                   [&](const Diagnostic &known) {
+                                     return known.severity == Severity::Note &&
+                                            known.insn == note.insn && known.rule == note.rule;
+                                   });
+    if (!noted)
+      result.diagnostics.push_back(std::move(note));
+    if (obligation.kind == ObligationKind::Unreachable) {
+      outcome = {};
+      return;
+    }
+    analysis.boundsProven = true;
+    outcome = analysis.step(*before, index);
+    analysis.boundsProven = false;
+    return;
+  }
+  if (answer.status == ObligationStatus::Refuted && obligation.path.fromEntry &&
+      obligation.kind == ObligationKind::InBounds) {
+    violation.message += "; the prover found an input that makes it happen: " + answer.explanation;
+    result.counterexample = answer.counterexample;
+  } else if (answer.status == ObligationStatus::Unknown && !answer.explanation.empty()) {
+    violation.message += "; the prover could not decide it either (" + answer.explanation + ")";
+  }
+}
+
+} // namespace detail
+} // namespace bpfcheck::absint
