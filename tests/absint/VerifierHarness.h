@@ -22,13 +22,20 @@ struct VerifiedProgram {
   absint::VerifyResult result;
 
   absint::Verdict verdict() const { return result.verdict; }
-  /// The rule of the first diagnostic (InvalidInstruction if none, which no test expects).
+  /// The rule of the rejecting error, else of the first diagnostic (InvalidInstruction if
+  /// none, which no test expects).
   absint::Rule rule() const {
-    return result.diagnostics.empty() ? absint::Rule::InvalidInstruction
-                                      : result.diagnostics.front().rule;
+    const absint::Diagnostic *first = decisive();
+    return first ? first->rule : absint::Rule::InvalidInstruction;
   }
   std::string message() const {
-    return result.diagnostics.empty() ? std::string() : result.diagnostics.front().message;
+    const absint::Diagnostic *first = decisive();
+    return first ? first->message : std::string();
+  }
+  const absint::Diagnostic *decisive() const {
+    if (const absint::Diagnostic *error = absint::rejection(result))
+      return error;
+    return result.diagnostics.empty() ? nullptr : &result.diagnostics.front();
   }
 };
 
