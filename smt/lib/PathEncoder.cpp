@@ -159,6 +159,16 @@ void PathEncoder::executeAlu(const Alu &alu, std::uint32_t index) {
   const SymbolicValue destination = readRegister(alu.dst.index, index);
   const SymbolicValue source = operand(alu.src, index);
   SymbolicValue result = machine.scalar(smt::alu(alu.op, alu.is64, destination.bits, source.bits));
+  // A shift by the width or more: the ISA masks the amount, but the kernel leaves the result
+  // to the machine (the verifier makes it unknown), so any value may come out.
+  if (alu.op == AluOp::Lsh || alu.op == AluOp::Rsh || alu.op == AluOp::Arsh) {
+    const unsigned width = alu.is64 ? 64 : 32;
+    const z3::expr amount = alu.is64 ? source.bits : z3::zext(source.bits.extract(31, 0), 32);
+    const z3::expr anything =
+        alu.is64 ? machine.fresh("insn" + std::to_string(index) + ".shift")
+                 : z3::zext(machine.fresh("insn" + std::to_string(index) + ".shift", 32), 32);
+    result.bits = z3::ite(z3::ult(amount, machine.constant(width)), result.bits, anything);
+  }
   // A pointer moved by a number stays a pointer into the same object.
   if (alu.is64 && (alu.op == AluOp::Add || alu.op == AluOp::Sub) && destination.isPointer() &&
       !source.isPointer()) {

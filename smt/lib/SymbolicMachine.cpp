@@ -30,9 +30,12 @@ z3::expr member(z3::context &c, const absint::Scalar &s, const z3::expr &x) {
   return absint::scalarContains(lift(c, s), SymbolicWord<64>{x}).e;
 }
 
-/// Objects start where an object of any size fits below the top of the address space.
+/// Where objects may start: never in the first page (no kernel object is there), and low
+/// enough that an object of up to 4 GiB does not wrap past the top of the address space.
+/// Nothing else is assumed: kernel addresses lie in the upper half on x86-64, so a bound
+/// there would make paths that compare pointers with numbers look impossible.
 constexpr std::uint64_t lowestObject = 4096;
-constexpr std::uint64_t highestObject = std::uint64_t(1) << 62;
+constexpr std::uint64_t highestObject = ~std::uint64_t(0) - (std::uint64_t(1) << 32);
 
 } // namespace
 
@@ -47,7 +50,7 @@ SymbolicMachine::SymbolicMachine(z3::context &context, const absint::ProgramInpu
   for (const z3::expr &start : {packetMeta, contextStart})
     assumeObjectAddress(start);
   assumptions.push_back(z3::ule(packetMeta, packetData) && z3::ule(packetData, packetEnd) &&
-                        z3::ult(packetEnd, constant(highestObject)));
+                        z3::ule(packetEnd, constant(highestObject)));
 }
 
 SymbolicValue SymbolicMachine::scalar(const z3::expr &bits) const {
@@ -301,7 +304,7 @@ void SymbolicMachine::havocHeap(bool packetMoved) {
     packetEnd = fresh("packet_end");
     assumeObjectAddress(packetMeta);
     assumptions.push_back(z3::ule(packetMeta, packetData) && z3::ule(packetData, packetEnd) &&
-                          z3::ult(packetEnd, constant(highestObject)));
+                          z3::ule(packetEnd, constant(highestObject)));
   }
 }
 

@@ -197,3 +197,26 @@ TEST_CASE("smt: what the encoder does not model leaves the program rejected, say
   CHECK(both.proven.message().find("the prover could not decide it either") != std::string::npos);
   CHECK(both.proven.message().find("is not modelled by smt yet") != std::string::npos);
 }
+
+TEST_CASE("smt: a shift by the width or more may give anything, as the kernel leaves it") {
+  // The ISA masks the amount (1 << 32 == 1 in 32 bits), but the kernel leaves the result to
+  // the machine: proving the read in bounds from the masked value would be unsound.
+  AsmProgram program{"*(u32 *)(r10 - 4) = 0\n"
+                     "r1 = 0xfeed0000 ll\n"
+                     "r2 = r10\n"
+                     "r2 += -4\n"
+                     "call 1\n"
+                     "if r0 == 0 goto out\n"
+                     "w1 = 1\n"
+                     "w2 = 32\n"
+                     "w1 <<= w2\n"
+                     "r0 += r1\n"
+                     "r0 = *(u8 *)(r0 + 0)\n"
+                     "out:\n"
+                     "r0 = 0\n"
+                     "exit\n"};
+  program.maps = {mapOf(MapType::Array, 4, 2, 1)};
+  const BothVerdicts both = verifyBoth(program);
+  CHECK(both.proven.verdict() == Verdict::Reject);
+  CHECK(both.proven.rule() == Rule::MapValueBounds);
+}
