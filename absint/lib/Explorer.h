@@ -232,9 +232,10 @@ private:
   /// Branches whose other side waits to be explored, at most (the kernel's
   /// BPF_COMPLEXITY_LIMIT_JMP_SEQ).
   static constexpr std::size_t maximumPendingBranches = 8192;
-  /// Steps a trail keeps before it starts again from the current state (bounding what one
-  /// question to the prover holds).
-  static constexpr std::uint32_t maximumTrailSteps = 4096;
+  /// Steps a trail keeps before it starts again from the current state: what one question
+  /// to the prover holds (Z3 takes seconds to take in, and to free, a path of a thousand
+  /// loop iterations; a corpus loop did).
+  static constexpr std::uint32_t maximumTrailSteps = 256;
   /// Iterations of a bounded loop explored one by one before widening.
   static constexpr std::size_t iterationsBeforeWidening = 64;
   /// Iterations of a summarised loop explored one by one before widening.

@@ -36,8 +36,9 @@ z3::expr extendLoaded(const z3::expr &loaded, unsigned bytes, bool signExtend) {
 
 } // namespace
 
-PathEncoder::PathEncoder(SymbolicMachine &machine, const absint::ProgramInput &input)
-    : machine(machine), input(input) {}
+PathEncoder::PathEncoder(SymbolicMachine &machine, const absint::ProgramInput &input,
+                         std::chrono::steady_clock::time_point deadline)
+    : machine(machine), input(input), deadline(deadline) {}
 
 void PathEncoder::gap(std::uint32_t index, const std::string &what) const {
   throw EncodingGap{"the path's insn " + std::to_string(input.code->instructions[index].pc) + " (" +
@@ -64,6 +65,9 @@ void PathEncoder::follow(const absint::Obligation &obligation) {
   for (std::size_t executed = 0;; ++executed) {
     if (index == obligation.index && cursor == steps->size())
       return;
+    if (executed % 256 == 255 && std::chrono::steady_clock::now() > deadline)
+      throw EncodingGap{"encoding the path (" + std::to_string(executed) +
+                        " instructions so far) took longer than the time for the question"};
     if (executed >= maximumInstructions)
       throw EncodingGap{"the path is longer than " + std::to_string(maximumInstructions) +
                         " instructions"};

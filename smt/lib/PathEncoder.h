@@ -8,6 +8,8 @@
 
 #include "bpfcheck/absint/Obligation.h"
 
+#include <chrono>
+
 namespace bpfcheck::smt::detail {
 
 /// A value that came from outside the program on the path, for models.
@@ -25,7 +27,10 @@ struct ContextRead {
 
 class PathEncoder {
 public:
-  PathEncoder(SymbolicMachine &machine, const absint::ProgramInput &input);
+  /// Encoding stops (EncodingGap) once `deadline` is past: long paths cost time before Z3
+  /// is even asked.
+  PathEncoder(SymbolicMachine &machine, const absint::ProgramInput &input,
+              std::chrono::steady_clock::time_point deadline);
 
   /// Follows the path to the obligation's instruction (not executing it). Throws
   /// EncodingGap where the path does something the encoder does not model.
@@ -70,6 +75,7 @@ private:
   const absint::ProgramInput &input;
   const std::vector<absint::PathStep> *steps = nullptr;
   std::size_t cursor = 0;
+  std::chrono::steady_clock::time_point deadline;
 };
 
 } // namespace bpfcheck::smt::detail

@@ -19,6 +19,9 @@ namespace {
 
 /// Packets a model may describe byte by byte (longer ones are summarised by length).
 constexpr std::uint64_t largestShownPacket = 65535;
+/// Z3's resource units per millisecond of the time budget (measured on this kind of query:
+/// about what Z3 spends in a millisecond).
+constexpr unsigned rlimitPerMillisecond = 2000;
 /// The length a model is first asked to keep to: an Ethernet frame.
 constexpr std::uint64_t typicalPacket = 1514;
 
@@ -108,14 +111,19 @@ ObligationAnswer PathProver::prove(const absint::ProgramInput &input,
   try {
     z3::context c;
     detail::SymbolicMachine machine(c, input);
-    detail::PathEncoder encoder(machine, input);
+    detail::PathEncoder encoder(machine, input,
+                                start + std::chrono::milliseconds(options.timeoutMilliseconds));
     encoder.follow(obligation);
     z3::solver solver(c);
     z3::params parameters(c);
     parameters.set("timeout", options.timeoutMilliseconds);
+    // Z3's timer does not interrupt every phase of a check; its resource counter does.
+    parameters.set("rlimit", rlimitPerMillisecond * options.timeoutMilliseconds);
     solver.set(parameters);
+    z3::expr_vector assumptions(c);
     for (const z3::expr &assumption : machine.assumptions)
-      solver.add(assumption);
+      assumptions.push_back(assumption);
+    solver.add(z3::mk_and(assumptions));
     if (obligation.kind == ObligationKind::InBounds)
       solver.add(encoder.accessOutside(obligation.index));
     switch (solver.check()) {
