@@ -245,18 +245,9 @@ void PathEncoder::executeLoad(const Load &load, std::uint32_t index) {
   const SymbolicValue base = pointerIn(load.base.index, index);
   const unsigned bytes = bytesOf(load.width);
   const z3::expr address = base.bits + machine.constant(static_cast<std::uint64_t>(load.offset));
-  // A pointer the kernel gives the program (a context field, a kernel object's member).
-  if (const PathStep *result = nextStep(PathStep::Kind::Result, index)) {
-    if (base.region == RegionKind::Stack && bytes == 8)
-      if (auto offset = stackOffset(base, address))
-        if (auto spill = machine.frames[base.frame].spills.find(*offset);
-            spill != machine.frames[base.frame].spills.end()) {
-          reg(load.dst.index) = spill->second;
-          return;
-        }
-    reg(load.dst.index) = machine.fromAbstract(result->result, "insn" + std::to_string(index));
-    return;
-  }
+  // A pointer the kernel gives the program (a context field, a kernel object's member);
+  // one the program spilled itself comes back as it was.
+  const PathStep *result = nextStep(PathStep::Kind::Result, index);
   if (base.region == RegionKind::Stack && bytes == 8)
     if (auto offset = stackOffset(base, address))
       if (auto spill = machine.frames[base.frame].spills.find(*offset);
@@ -264,6 +255,10 @@ void PathEncoder::executeLoad(const Load &load, std::uint32_t index) {
         reg(load.dst.index) = spill->second;
         return;
       }
+  if (result) {
+    reg(load.dst.index) = machine.fromAbstract(result->result, "insn" + std::to_string(index));
+    return;
+  }
   touchesPacket = touchesPacket || absint::isPacketPointer(base.region);
   if (base.region == RegionKind::Context)
     contextReads.push_back({address - machine.contextStart, bytes});
