@@ -358,7 +358,7 @@ Check Analysis::executeLoadImmediate(AbstractState &state, const LoadImmediate64
     return std::nullopt;
   }
   case ImmediateKind::Function: {
-    const auto target = targetIndex(*input.code, instruction(currentIndex));
+    const auto target = input.code->targetIndexOf(instruction(currentIndex));
     if (!target)
       return violation(Rule::MalformedProgram, "function address points between instructions",
                        state);

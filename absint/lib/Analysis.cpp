@@ -18,13 +18,6 @@ const GlobalFunctionSignature *Analysis::globalFunctionAt(std::uint32_t entry) c
   return nullptr;
 }
 
-std::optional<std::uint32_t> targetIndex(const ProgramCode &code, const PlacedInstruction &placed) {
-  const auto target = branchTarget(placed);
-  if (!target || *target < 0)
-    return std::nullopt;
-  return code.indexOfPc(static_cast<std::uint32_t>(*target));
-}
-
 std::uint32_t functionStartingAt(const ProgramCode &code, std::uint32_t entry) {
   for (std::uint32_t f = 0; f < code.functions.size(); ++f)
     if (code.functions[f].firstInstruction == entry)
@@ -49,7 +42,7 @@ bool Analysis::mayChangePacketData(std::uint32_t function) {
         if (call->kind == Call::Kind::Helper) {
           const HelperPrototype *helper = findHelper(static_cast<std::uint32_t>(call->imm));
           changesPacketData[f] = changesPacketData[f] || (helper && helper->changesPacketData);
-        } else if (auto target = targetIndex(code, code.instructions[i])) {
+        } else if (auto target = code.targetIndexOf(code.instructions[i])) {
           const std::uint32_t callee = functionStartingAt(code, *target);
           if (code.functions[callee].firstInstruction == *target)
             callees[f].push_back(callee);
@@ -174,7 +167,12 @@ StepOutcome Analysis::step(AbstractState state, std::uint32_t index) {
       outcome.successors.push_back({std::move(state), index + 1});
     return std::move(outcome);
   };
-  const std::optional<std::uint32_t> target = targetIndex(*input.code, placed);
+  auto access = [&](Check failed) {
+    if (failed && questionOf(failed->rule) == RuleQuestion::Bounds)
+      outcome.accessState = std::move(state);
+    return simple(std::move(failed));
+  };
+  const std::optional<std::uint32_t> target = input.code->targetIndexOf(placed);
   return std::visit(
       [&](const auto &insn) -> StepOutcome {
         using T = std::decay_t<decltype(insn)>;
@@ -187,11 +185,11 @@ StepOutcome Analysis::step(AbstractState state, std::uint32_t index) {
         } else if constexpr (std::is_same_v<T, LoadImmediate64>) {
           return simple(executeLoadImmediate(state, insn));
         } else if constexpr (std::is_same_v<T, Load>) {
-          return simple(executeLoad(state, insn));
+          return access(executeLoad(state, insn));
         } else if constexpr (std::is_same_v<T, Store>) {
-          return simple(executeStore(state, insn));
+          return access(executeStore(state, insn));
         } else if constexpr (std::is_same_v<T, Atomic>) {
-          return simple(executeAtomic(state, insn));
+          return access(executeAtomic(state, insn));
         } else if constexpr (std::is_same_v<T, LoadPacket>) {
           return executeLoadPacket(std::move(state), insn, index);
         } else if constexpr (std::is_same_v<T, Jump>) {

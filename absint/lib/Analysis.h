@@ -31,9 +31,6 @@ inline std::string registerName(unsigned index) {
   return "r" + std::to_string(index);
 }
 
-/// The instruction a jump, local call or function address refers to (ir's branchTarget,
-/// as an instruction index).
-std::optional<std::uint32_t> targetIndex(const ProgramCode &code, const PlacedInstruction &placed);
 /// The function whose first instruction is `entry` (0 if none).
 std::uint32_t functionStartingAt(const ProgramCode &code, std::uint32_t entry);
 
@@ -48,6 +45,10 @@ struct Successor {
 struct StepOutcome {
   std::vector<Successor> successors;
   std::optional<Diagnostic> violation;
+  /// A load, store or atomic that broke a bounds rule: the state it was stepped from, for a
+  /// prover's in-bounds question. (Those checks fail before the transfer changes the state;
+  /// at most a stored register got an identity of its own, which means nothing alone.)
+  std::optional<AbstractState> accessState;
 };
 
 /// A violation, or nothing when the check passed.

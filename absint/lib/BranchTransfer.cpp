@@ -74,7 +74,7 @@ StepOutcome Analysis::executeBranch(AbstractState state, const ConditionalJump &
       outcome.violation = failed;
       return outcome;
     }
-  const auto takenIndex = targetIndex(*input.code, instruction(index));
+  const auto takenIndex = input.code->targetIndexOf(instruction(index));
   const std::uint32_t fallIndex = index + 1;
   RegisterValue left = state.reg(dst);
   RegisterValue right = operandValue(state, jump.src);

@@ -16,7 +16,7 @@ StepOutcome Analysis::executeCall(AbstractState state, const Call &call, std::ui
   case Call::Kind::Helper:
     return executeHelper(std::move(state), call, index);
   case Call::Kind::Local: {
-    const auto target = targetIndex(*input.code, instruction(index));
+    const auto target = input.code->targetIndexOf(instruction(index));
     if (!target) {
       StepOutcome outcome;
       outcome.violation =

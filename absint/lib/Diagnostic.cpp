@@ -9,10 +9,11 @@ namespace {
 struct RuleRow {
   std::string_view identifier;
   std::string_view summary;
+  RuleQuestion question;
 };
 
 constexpr RuleRow ruleRows[] = {
-#define RULE(Name, id, summary) {id, summary},
+#define RULE(Name, id, summary, question) {id, summary, RuleQuestion::question},
 #include "bpfcheck/absint/Rules.def"
 };
 
@@ -24,6 +25,10 @@ std::string_view identifierOf(Rule rule) {
 
 std::string_view summaryOf(Rule rule) {
   return ruleRows[static_cast<unsigned>(rule)].summary;
+}
+
+RuleQuestion questionOf(Rule rule) {
+  return ruleRows[static_cast<unsigned>(rule)].question;
 }
 
 std::string_view nameOf(Severity severity) {

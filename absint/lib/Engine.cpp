@@ -50,7 +50,7 @@ bool isCalled(const ProgramCode &code, std::uint32_t entry) {
   for (const PlacedInstruction &placed : code.instructions) {
     const bool refersToFunction = std::holds_alternative<Call>(placed.insn) ||
                                   std::holds_alternative<LoadImmediate64>(placed.insn);
-    if (refersToFunction && targetIndex(code, placed) == entry)
+    if (refersToFunction && code.targetIndexOf(placed) == entry)
       return true;
   }
   return false;

@@ -319,19 +319,9 @@ bool Explorer::explore(PendingPath path) {
     ++stats.instructionsProcessed;
     if (options.recordInvariants)
       record(state, index);
-    // A memory access the prover may show in bounds is stepped again from its state.
-    std::optional<AbstractState> before;
-    if (tracking && std::visit(
-                        [](const auto &insn) {
-                          using T = std::decay_t<decltype(insn)>;
-                          return std::is_same_v<T, Load> || std::is_same_v<T, Store> ||
-                                 std::is_same_v<T, Atomic>;
-                        },
-                        input.code->instructions[index].insn))
-      before = state;
     detail::StepOutcome outcome = analysis.step(std::move(state), index);
     if (outcome.violation && tracking)
-      discharge(trail, parent, index, before ? &*before : nullptr, outcome);
+      discharge(trail, parent, index, outcome);
     if (outcome.violation) {
       if (!narrowing.arrivals) {
         reject(std::move(*outcome.violation), index);
@@ -347,14 +337,16 @@ bool Explorer::explore(PendingPath path) {
       pathEnded(parent);
       return true;
     }
-    std::vector<PathTrail> trails;
-    if (tracking)
-      recordSteps(trail, index, outcome, trails);
     for (std::size_t s = 1; s < outcome.successors.size(); ++s) {
       if (parent >= 0)
         ++checkpoints[static_cast<std::size_t>(parent)].openPaths;
+      PathTrail branched;
+      if (tracking) {
+        branched = trail;
+        recordStep(branched, index, outcome.successors[s]);
+      }
       pending.push_back({std::move(outcome.successors[s].state), outcome.successors[s].index,
-                         parent, tracking ? std::move(trails[s]) : PathTrail{}});
+                         parent, std::move(branched)});
       // The kernel keeps at most this many branches pending (BPF_COMPLEXITY_LIMIT_JMP_SEQ).
       if (pending.size() > maximumPendingBranches) {
         Diagnostic diagnostic;
@@ -367,10 +359,10 @@ bool Explorer::explore(PendingPath path) {
         return false;
       }
     }
+    if (tracking)
+      recordStep(trail, index, outcome.successors[0]);
     state = std::move(outcome.successors[0].state);
     index = outcome.successors[0].index;
-    if (tracking)
-      trail = std::move(trails[0]);
     if (index >= input.code->instructions.size()) {
       Diagnostic diagnostic;
       diagnostic.rule = Rule::MalformedProgram;

@@ -202,16 +202,15 @@ private:
   /// Which loop the path was going round when a budget ran out, and what kept changing.
   std::string loopDiagnosis(std::int64_t parent) const;
   void reject(Diagnostic diagnostic, std::uint32_t index);
-  /// Appends to the trails of `outcome`'s successors what the prover cannot rebuild of
-  /// instruction `index` (which way a branch went, a call's result).
-  void recordSteps(const PathTrail &trail, std::uint32_t index, StepOutcome &outcome,
-                   std::vector<PathTrail> &trails) const;
+  /// Appends to the trail of one successor of instruction `index` what the prover cannot
+  /// rebuild of it (which way a branch went, a call's result); nothing for most instructions.
+  void recordStep(PathTrail &trail, std::uint32_t index, const Successor &successor) const;
   /// Puts the violation found at `index` to the prover (Obligations.cpp). Proven
   /// unreachable: `outcome` loses its violation and has no successor. Proven in bounds: the
-  /// instruction is stepped again from `before` with its bounds checks passed. Otherwise the
+  /// access is stepped again from its state with its bounds checks passed. Otherwise the
   /// violation stays, with what the prover found added to its message.
   void discharge(const PathTrail &trail, std::int64_t parent, std::uint32_t index,
-                 const AbstractState *before, StepOutcome &outcome);
+                 StepOutcome &outcome);
   bool proverAvailable() const { return options.prover && !walk; }
   /// The identities that must match themselves when states are compared (a walk's).
   PinnedIds pinnedIds() const { return walk ? walk->headIds : PinnedIds{}; }

@@ -219,7 +219,7 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
       return mismatch("fp, pkt, pkt_meta, map_key, map_value, mem");
     const bool isKey = arg.kind == ArgKind::MapKey;
     const std::uint32_t size = isKey ? map.keySize : map.valueSize;
-    const AccessKind kind = (arg.flags & (Uninit | Write)) ? AccessKind::Write : AccessKind::Read;
+    const AccessKind kind = arg.writesMemory() ? AccessKind::Write : AccessKind::Read;
     if (auto failed =
             checkHelperMemory(state, r, size, size, kind, isKey ? "the key" : "the value"))
       return failed;
@@ -246,7 +246,7 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
     if ((arg.flags & ReadOnly) == 0 && value.pointer.readOnly)
       return mismatch("writable memory");
     if (arg.flags & FixedSize) {
-      const AccessKind kind = (arg.flags & (Uninit | Write)) ? AccessKind::Write : AccessKind::Read;
+      const AccessKind kind = arg.writesMemory() ? AccessKind::Write : AccessKind::Read;
       if (arg.flags & Aligned) {
         // MEM_ALIGNED: the memory must be aligned to its size (a long or an int).
         const Tnum<BitWord<64>> offset =
@@ -299,8 +299,7 @@ Check Analysis::checkHelperArgument(AbstractState &state, const HelperPrototype 
                          state, {memoryReg, r});
       return std::nullopt;
     }
-    const AccessKind kind =
-        (memoryArg.flags & (Uninit | Write)) ? AccessKind::Write : AccessKind::Read;
+    const AccessKind kind = memoryArg.writesMemory() ? AccessKind::Write : AccessKind::Read;
     return checkHelperMemory(state, memoryReg, size.unsigned64.minimum.bits,
                              size.unsigned64.maximum.bits, kind, "the memory argument");
   }

@@ -62,36 +62,6 @@ ObligationPath PathTrail::path() const {
   return path;
 }
 
-namespace {
-
-/// Rules about a path's behaviour, which cannot break on a path that is never taken. (Not
-/// the budgets', the program's shape, or what bpfcheck does not model.)
-bool pathDependent(Rule rule) {
-  switch (rule) {
-  case Rule::MalformedProgram:
-  case Rule::InvalidInstruction:
-  case Rule::TooComplex:
-  case Rule::Unsupported:
-  case Rule::UnboundedLoop:
-  case Rule::StackDepth:
-    return false;
-  default:
-    return true;
-  }
-}
-
-bool isBoundsRule(Rule rule) {
-  return rule == Rule::StackBounds || rule == Rule::PacketBounds || rule == Rule::MapValueBounds ||
-         rule == Rule::MemoryBounds;
-}
-
-bool isMemoryAccess(const Instruction &insn) {
-  return std::holds_alternative<Load>(insn) || std::holds_alternative<Store>(insn) ||
-         std::holds_alternative<Atomic>(insn);
-}
-
-} // namespace
-
 ObligationAnswer BudgetedProver::prove(const ProgramInput &input, const Obligation &obligation) {
   if (spentMicroseconds >= budgetMilliseconds * 1000) {
     ObligationAnswer spent;
@@ -105,37 +75,32 @@ ObligationAnswer BudgetedProver::prove(const ProgramInput &input, const Obligati
   return answer;
 }
 
-void Explorer::recordSteps(const PathTrail &trail, std::uint32_t index, StepOutcome &outcome,
-                           std::vector<PathTrail> &trails) const {
-  const PlacedInstruction &placed = input.code->instructions[index];
-  const Instruction &insn = placed.insn;
-  trails.assign(outcome.successors.size(), trail);
-  for (std::size_t s = 0; s < outcome.successors.size(); ++s) {
-    const Successor &successor = outcome.successors[s];
-    PathTrail &extended = trails[s];
-    if (std::holds_alternative<ConditionalJump>(insn) || std::holds_alternative<MayGoto>(insn)) {
-      extended.append({PathStep::Kind::Branch, index, successor.index != index + 1, {}});
-    } else if (const auto *call = std::get_if<Call>(&insn)) {
-      // A helper's or kfunc's result, or a global function's (which is not entered).
-      if (call->kind != Call::Kind::Local || successor.index == index + 1)
-        extended.append({PathStep::Kind::Result, index, false, successor.state.reg(0)});
-    } else if (const auto *load = std::get_if<Load>(&insn)) {
-      // Pointers loaded from the context or kernel objects are what the kernel says they are.
-      const RegisterValue &loaded = successor.state.reg(load->dst.index);
-      if (loaded.isPointer())
-        extended.append({PathStep::Kind::Result, index, false, loaded});
-    }
+void Explorer::recordStep(PathTrail &trail, std::uint32_t index, const Successor &successor) const {
+  const Instruction &insn = input.code->instructions[index].insn;
+  if (std::holds_alternative<ConditionalJump>(insn) || std::holds_alternative<MayGoto>(insn)) {
+    trail.append({PathStep::Kind::Branch, index, successor.index != index + 1, {}});
+  } else if (const auto *call = std::get_if<Call>(&insn)) {
+    // A helper's or kfunc's result, or a global function's (which is not entered).
+    if (call->kind != Call::Kind::Local || successor.index == index + 1)
+      trail.append({PathStep::Kind::Result, index, false, successor.state.reg(0)});
+  } else if (const auto *load = std::get_if<Load>(&insn)) {
+    // Pointers loaded from the context or kernel objects are what the kernel says they are.
+    const RegisterValue &loaded = successor.state.reg(load->dst.index);
+    if (loaded.isPointer())
+      trail.append({PathStep::Kind::Result, index, false, loaded});
   }
 }
 
 void Explorer::discharge(const PathTrail &trail, std::int64_t parent, std::uint32_t index,
-                         const AbstractState *before, StepOutcome &outcome) {
+                         StepOutcome &outcome) {
   Diagnostic &violation = *outcome.violation;
-  if (!pathDependent(violation.rule))
+  const RuleQuestion question = questionOf(violation.rule);
+  if (question == RuleQuestion::None)
     return;
   VerifyStats &stats = result.stats;
-  const bool boundsQuestion = isBoundsRule(violation.rule) && before &&
-                              isMemoryAccess(input.code->instructions[index].insn);
+  // (A bounds rule broken by a helper's memory argument is asked as a reachability question:
+  // only loads, stores and atomics hand their state back.)
+  const bool boundsQuestion = question == RuleQuestion::Bounds && outcome.accessState;
   Obligation obligation;
   obligation.kind = boundsQuestion ? ObligationKind::InBounds : ObligationKind::Unreachable;
   obligation.rule = violation.rule;
@@ -171,7 +136,8 @@ void Explorer::discharge(const PathTrail &trail, std::int64_t parent, std::uint3
       return;
     }
     analysis.boundsProven = true;
-    outcome = analysis.step(*before, index);
+    AbstractState before = std::move(*outcome.accessState);
+    outcome = analysis.step(std::move(before), index);
     analysis.boundsProven = false;
     return;
   }

@@ -21,7 +21,7 @@ std::optional<Diagnostic> checkCombinedStackDepth(const ProgramCode &code,
                                     std::holds_alternative<LoadImmediate64>(placed.insn);
       if (!refersToFunction)
         continue;
-      if (const auto target = targetIndex(code, placed))
+      if (const auto target = code.targetIndexOf(placed))
         if (const std::uint32_t callee = functionStartingAt(code, *target);
             callee != f && code.functions[callee].firstInstruction == *target)
           callees[f].push_back(callee);

@@ -138,9 +138,7 @@ private:
   /// The distance in instructions from `index` to the target of a jump, call or function
   /// address.
   Expected<std::int32_t> distanceToTarget(const PlacedInstruction &placed, std::uint32_t index) {
-    const auto target = branchTarget(placed);
-    const auto targetIndex =
-        target && *target >= 0 ? program.indexOfPc(std::uint32_t(*target)) : std::nullopt;
+    const auto targetIndex = program.targetIndexOf(placed);
     if (!targetIndex)
       return Error(at(placed.pc) + "target is not the start of an instruction");
     return std::int32_t(std::int64_t(*targetIndex) - std::int64_t(index));

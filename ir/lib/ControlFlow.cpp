@@ -87,7 +87,7 @@ private:
   }
 
   std::uint32_t indexOfTarget(const PlacedInstruction &placed) const {
-    return *program.indexOfPc(std::uint32_t(*branchTarget(placed)));
+    return *program.targetIndexOf(placed);
   }
 
   void splitBlocks() {
@@ -250,6 +250,13 @@ private:
 };
 
 } // namespace
+
+std::optional<std::uint32_t> ProgramCode::targetIndexOf(const PlacedInstruction &placed) const {
+  const std::optional<std::int64_t> target = branchTarget(placed);
+  if (!target || *target < 0)
+    return std::nullopt;
+  return indexOfPc(static_cast<std::uint32_t>(*target));
+}
 
 std::optional<std::uint32_t> ProgramCode::indexOfPc(std::uint32_t pc) const {
   auto it = std::lower_bound(

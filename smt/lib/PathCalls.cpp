@@ -4,7 +4,6 @@
 
 #include "PathEncoder.h"
 
-#include "bpfcheck/ir/Decoder.h"
 #include "bpfcheck/platform/Helpers.h"
 
 namespace bpfcheck::smt::detail {
@@ -14,15 +13,16 @@ using absint::RegionKind;
 
 namespace {
 
-/// Whether a helper argument of this kind is only read by the helper.
+/// Whether the helper only reads the stack memory an argument of this kind points to. Keys,
+/// values, strings and plain memory say so in their flags (bpf_map_pop_elem writes its value
+/// argument); other kinds (a dynptr, a callback's context) may have it written.
 bool onlyRead(const HelperArg &argument) {
   switch (argument.kind) {
   case ArgKind::MapKey:
   case ArgKind::MapValue:
   case ArgKind::ConstString:
-    return true;
   case ArgKind::Memory:
-    return (argument.flags & ReadOnly) && !(argument.flags & (Uninit | Write));
+    return !argument.writesMemory();
   default:
     return false;
   }
@@ -86,10 +86,8 @@ std::optional<std::uint32_t> PathEncoder::executeCall(const Call &call, std::uin
     callOutside(index, *result, true, writes);
     return index + 1;
   }
-  const std::optional<std::int64_t> target = branchTarget(input.code->instructions[index]);
   const std::optional<std::uint32_t> entry =
-      target && *target >= 0 ? input.code->indexOfPc(static_cast<std::uint32_t>(*target))
-                             : std::nullopt;
+      input.code->targetIndexOf(input.code->instructions[index]);
   if (!entry)
     gap(index, "calls outside the program");
   SymbolicFrame callee = machine.newFrame(index + 1);

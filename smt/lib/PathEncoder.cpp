@@ -2,7 +2,6 @@
 
 #include "PathEncoder.h"
 
-#include "bpfcheck/ir/Decoder.h"
 #include "bpfcheck/ir/Printer.h"
 #include "bpfcheck/platform/Helpers.h"
 #include "bpfcheck/smt/AluSemantics.h"
@@ -19,13 +18,6 @@ constexpr std::size_t maximumInstructions = 200'000;
 
 unsigned bytesOf(Width width) {
   return static_cast<unsigned>(width);
-}
-
-std::optional<std::uint32_t> targetOf(const ProgramCode &code, const PlacedInstruction &placed) {
-  const std::optional<std::int64_t> target = branchTarget(placed);
-  if (!target || *target < 0)
-    return std::nullopt;
-  return code.indexOfPc(static_cast<std::uint32_t>(*target));
 }
 
 z3::expr extendLoaded(const z3::expr &loaded, unsigned bytes, bool signExtend) {
@@ -132,9 +124,9 @@ std::optional<std::uint32_t> PathEncoder::execute(std::uint32_t index) {
         } else if constexpr (std::is_same_v<T, Atomic>) {
           executeAtomic(insn, index);
         } else if constexpr (std::is_same_v<T, Jump>) {
-          return targetOf(*input.code, placed);
+          return input.code->targetIndexOf(placed);
         } else if constexpr (std::is_same_v<T, ConditionalJump> || std::is_same_v<T, MayGoto>) {
-          const std::optional<std::uint32_t> target = targetOf(*input.code, placed);
+          const std::optional<std::uint32_t> target = input.code->targetIndexOf(placed);
           const PathStep *decision = nextStep(PathStep::Kind::Branch, index);
           if (!decision || !target)
             gap(index, "is a branch the trail does not decide");

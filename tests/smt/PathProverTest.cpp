@@ -220,3 +220,31 @@ TEST_CASE("smt: a shift by the width or more may give anything, as the kernel le
   CHECK(both.proven.verdict() == Verdict::Reject);
   CHECK(both.proven.rule() == Rule::MapValueBounds);
 }
+
+TEST_CASE("smt: stack memory a helper writes is forgotten, whatever its argument kind") {
+  // bpf_map_pop_elem writes the popped value over fp-8 (a map-value argument with
+  // MEM_UNINIT | MEM_WRITE): the 0 stored there before says nothing of the index read after.
+  AsmProgram program{"*(u64 *)(r10 - 8) = 0\n"
+                     "r1 = 0xfeed0000 ll\n"
+                     "r2 = r10\n"
+                     "r2 += -8\n"
+                     "call 88\n"
+                     "r6 = *(u64 *)(r10 - 8)\n"
+                     "r6 &= 0xff\n"
+                     "*(u32 *)(r10 - 12) = 0\n"
+                     "r1 = 0xfeed0001 ll\n"
+                     "r2 = r10\n"
+                     "r2 += -12\n"
+                     "call 1\n"
+                     "if r0 == 0 goto out\n"
+                     "r0 += r6\n"
+                     "r0 = *(u8 *)(r0 + 0)\n"
+                     "out:\n"
+                     "r0 = 0\n"
+                     "exit\n"};
+  program.maps = {mapOf(MapType::Queue, 0, 8, 16, "queue"), mapOf(MapType::Array, 4, 8, 1)};
+  const BothVerdicts both = verifyBoth(program);
+  CHECK(both.alone.rule() == Rule::MapValueBounds);
+  CHECK(both.proven.verdict() == Verdict::Reject);
+  CHECK(both.proven.rule() == Rule::MapValueBounds);
+}

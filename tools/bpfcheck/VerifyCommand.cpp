@@ -150,7 +150,7 @@ Value jsonReport(const std::string &objectPath,
 
 Value sarifReport(const std::vector<ObjectVerdicts> &objects) {
   Array rules;
-#define RULE(Name, id, summary)                                                                    \
+#define RULE(Name, id, summary, question)                                                          \
   rules.push_back(Object{{"id", id}, {"shortDescription", Object{{"text", summary}}}});
 #include "bpfcheck/absint/Rules.def"
   Array results;

@@ -12,9 +12,13 @@
 namespace bpfcheck::absint {
 
 enum class Rule : std::uint8_t {
-#define RULE(Name, id, summary) Name,
+#define RULE(Name, id, summary, question) Name,
 #include "bpfcheck/absint/Rules.def"
 };
+
+/// What a prover may be asked when a check of a rule fails on a path (Rules.def).
+enum class RuleQuestion : std::uint8_t { None, Reachable, Bounds };
+RuleQuestion questionOf(Rule rule);
 
 /// "packet-bounds".
 std::string_view identifierOf(Rule rule);

@@ -71,6 +71,9 @@ struct ProgramCode {
 
   /// Index of the instruction at slot `pc`, if one starts there.
   std::optional<std::uint32_t> indexOfPc(std::uint32_t pc) const;
+  /// Index of the instruction a jump, local call or function address refers to, if it is
+  /// one and its target starts an instruction.
+  std::optional<std::uint32_t> targetIndexOf(const PlacedInstruction &placed) const;
   /// The function containing the instruction with this index.
   const Function &functionOf(std::uint32_t index) const;
   /// Number of 64-bit slots (what the kernel counts as instructions).

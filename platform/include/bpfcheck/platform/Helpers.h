@@ -65,6 +65,10 @@ struct HelperArg {
   std::uint32_t flags = 0;
   std::uint32_t size = 0;        ///< bytes, with FixedSize
   std::string_view btfType = {}; ///< struct name for BtfId arguments ("task_struct")
+
+  /// Whether the helper writes the memory this argument points to (MEM_UNINIT, MEM_WRITE);
+  /// otherwise it only reads it.
+  constexpr bool writesMemory() const { return (flags & (Uninit | Write)) != 0; }
 };
 
 /// What a helper returns (`enum bpf_return_type` without its flags).
