@@ -21,6 +21,7 @@ struct RegionRow {
   bool packet;
   KernelNullness null;
   bool masked;
+  bool runNull;
 };
 
 using enum PointerArithmetic;
@@ -29,9 +30,9 @@ using enum KernelNullness;
 
 constexpr RegionRow regionRows[] = {
 #define REGION(Name, kernelName, description, arithmetic, helperMemory, socket, rewritten,         \
-               atomics, packet, null, masked)                                                      \
-  {kernelName, description, arithmetic, helperMemory, socket,                                      \
-   rewritten,  atomics,     packet,     null,         masked},
+               atomics, packet, null, masked, runNull)                                             \
+  {kernelName, description, arithmetic, helperMemory, socket, rewritten,                           \
+   atomics,    packet,      null,       masked,       runNull},
 #include "bpfcheck/absint/Regions.def"
 };
 
@@ -77,6 +78,9 @@ bool kernelKnowsNotNull(const PointerValue &pointer) {
 }
 bool speculationMasked(RegionKind region) {
   return rowOf(region).masked;
+}
+bool mayBeNullAtRun(RegionKind region) {
+  return rowOf(region).runNull;
 }
 
 Scalar unknownScalar() {

@@ -73,18 +73,6 @@ void SymbolicMachine::assumeObjectAddress(const z3::expr &start) {
                         z3::ule(start, constant(highestObject)));
 }
 
-bool SymbolicMachine::neverNull(RegionKind region) {
-  switch (region) {
-  case RegionKind::BtfObject:
-  case RegionKind::SockCommon:
-  case RegionKind::XdpSock:
-  case RegionKind::Function:
-    return false;
-  default:
-    return true;
-  }
-}
-
 z3::expr SymbolicMachine::objectFor(const absint::PointerValue &pointer, const std::string &name) {
   switch (pointer.region) {
   case RegionKind::Context:
@@ -104,7 +92,7 @@ z3::expr SymbolicMachine::objectFor(const absint::PointerValue &pointer, const s
     if (auto known = objectsById.find(pointer.id); known != objectsById.end())
       return known->second;
   z3::expr start = fresh(name + ".object");
-  if (neverNull(pointer.region))
+  if (!absint::mayBeNullAtRun(pointer.region))
     assumeObjectAddress(start);
   if (pointer.id != 0)
     objectsById.emplace(pointer.id, start);

@@ -105,8 +105,6 @@ public:
 
 private:
   z3::expr objectFor(const absint::PointerValue &pointer, const std::string &name);
-  /// Whether a pointer of this kind is never NULL in a running program (real memory).
-  static bool neverNull(absint::RegionKind region);
   void assumeObjectAddress(const z3::expr &start);
 
   std::map<MemorySpace, z3::expr> heap;

@@ -16,7 +16,7 @@ namespace bpfcheck::absint {
 
 enum class RegionKind : std::uint8_t {
 #define REGION(Name, kernelName, description, arithmetic, helperMemory, socket, rewritten,         \
-               atomics, packet, null, masked)                                                      \
+               atomics, packet, null, masked, runNull)                                             \
   Name,
 #include "bpfcheck/absint/Regions.def"
 };
@@ -49,6 +49,8 @@ bool isPacketPointer(RegionKind region);
 /// Whether adding a register to such a pointer can be masked against speculation (stack,
 /// map value), which loaders without CAP_BPF need.
 bool speculationMasked(RegionKind region);
+/// Whether a pointer of the region not marked maybe-NULL may still be NULL at run time.
+bool mayBeNullAtRun(RegionKind region);
 
 /// How far a BTF-typed kernel pointer may be trusted: PTR_TRUSTED, MEM_RCU (valid while the
 /// RCU read section lasts, which is the whole run of a program that cannot sleep),
