@@ -30,31 +30,29 @@ BothVerdicts verifyBoth(AsmProgram program) {
   return both;
 }
 
-/// r6 = a random byte; r7 = `total` - r6, so that r6 + r7 == total, which intervals lose
-/// (each is only known in [0, 255]); then a 256-byte map value is read at r6 + r7.
-AsmProgram sumOfTwoRegisters(unsigned total) {
-  AsmProgram program{"call 7\n"
-                     "r6 = r0\n"
-                     "r6 &= 0xff\n"
-                     "r7 = " +
-                     std::to_string(total) +
-                     "\n"
-                     "r7 -= r6\n"
-                     "*(u32 *)(r10 - 4) = 0\n"
-                     "r1 = 0xfeed0000 ll\n"
-                     "r2 = r10\n"
-                     "r2 += -4\n"
-                     "call 1\n"
-                     "if r0 == 0 goto out\n"
-                     "r8 = r6\n"
-                     "r8 += r7\n"
-                     "r0 += r8\n"
-                     "r1 = *(u8 *)(r0 + 0)\n"
-                     "out:\n"
-                     "r0 = 0\n"
-                     "exit\n"};
+/// Looks up key 0 in map 0 (256-byte values) and reads the byte at r6 + r7 of the value.
+AsmProgram readAtSum(std::string prologue) {
+  AsmProgram program{std::move(prologue) + "*(u32 *)(r10 - 4) = 0\n"
+                                           "r1 = 0xfeed0000 ll\n"
+                                           "r2 = r10\n"
+                                           "r2 += -4\n"
+                                           "call 1\n"
+                                           "if r0 == 0 goto out\n"
+                                           "r8 = r6\n"
+                                           "r8 += r7\n"
+                                           "r0 += r8\n"
+                                           "r1 = *(u8 *)(r0 + 0)\n"
+                                           "out:\n"
+                                           "r0 = 0\n"
+                                           "exit\n"};
   program.maps = {mapOf(MapType::Array, 4, 256, 1)};
   return program;
+}
+
+/// r6 = a random byte; r7 = `total` - r6, so that r6 + r7 == total, which intervals lose
+/// (each is only known in [0, 255]); then the value is read at r6 + r7.
+AsmProgram sumOfTwoRegisters(unsigned total) {
+  return readAtSum("call 7\nr6 = r0\nr6 &= 0xff\nr7 = " + std::to_string(total) + "\nr7 -= r6\n");
 }
 
 bool hasNote(const absint::VerifyResult &result, Rule rule) {
@@ -93,32 +91,29 @@ TEST_CASE("smt: the unsafe variant is refuted with the input that breaks it") {
 }
 
 TEST_CASE("smt: a violation on a path that is never taken is proven unreachable") {
-  // r7 = r6 ^ 1 never equals r6; the domain cannot tell, and follows the jump to a read of
-  // an uninitialised register.
-  const BothVerdicts both = verifyBoth({"call 7\n"
-                                        "r6 = r0\n"
-                                        "r7 = r6\n"
-                                        "r7 ^= 1\n"
-                                        "if r6 == r7 goto bad\n"
-                                        "r0 = 0\n"
-                                        "exit\n"
-                                        "bad:\n"
-                                        "r0 = r2\n"
-                                        "exit\n"});
+  // r7 = r6 ^ `flip`; the jump to a read of an uninitialised register is taken only when
+  // r7 == r6, which the domain cannot tell.
+  auto program = [](const char *flip) {
+    return AsmProgram{std::string("call 7\n"
+                                  "r6 = r0\n"
+                                  "r7 = r6\n"
+                                  "r7 ^= ") +
+                      flip +
+                      "\n"
+                      "if r6 == r7 goto bad\n"
+                      "r0 = 0\n"
+                      "exit\n"
+                      "bad:\n"
+                      "r0 = r2\n"
+                      "exit\n"};
+  };
+  // r6 ^ 1 never equals r6.
+  const BothVerdicts both = verifyBoth(program("1"));
   CHECK(both.alone.rule() == Rule::UninitializedRegister);
   REQUIRE_MESSAGE(both.proven.verdict() == Verdict::Accept, both.proven.message());
   CHECK(hasNote(both.proven.result, Rule::UninitializedRegister));
-  // With r7 = r6 ^ 0 the path is taken, and stays rejected.
-  const BothVerdicts taken = verifyBoth({"call 7\n"
-                                         "r6 = r0\n"
-                                         "r7 = r6\n"
-                                         "r7 ^= 0\n"
-                                         "if r6 == r7 goto bad\n"
-                                         "r0 = 0\n"
-                                         "exit\n"
-                                         "bad:\n"
-                                         "r0 = r2\n"
-                                         "exit\n"});
+  // r6 ^ 0 always does: the path is taken, and stays rejected.
+  const BothVerdicts taken = verifyBoth(program("0"));
   CHECK(taken.proven.verdict() == Verdict::Reject);
   CHECK(taken.proven.rule() == Rule::UninitializedRegister);
 }
@@ -153,27 +148,13 @@ TEST_CASE("smt: a proof that used a path's history keeps its merge point from pr
   for (const auto &[jumpedTo, fallenInto] :
        {std::pair{related, equal}, std::pair{equal, related}}) {
     CAPTURE(jumpedTo);
-    AsmProgram program{"call 7\n"
-                       "r6 = r0\n"
-                       "r6 &= 0xff\n"
-                       "call 7\n"
-                       "if r0 > 5 goto jumped\n" +
-                       fallenInto + "goto merge\n" + "jumped:\n" + jumpedTo +
-                       "merge:\n"
-                       "*(u32 *)(r10 - 4) = 0\n"
-                       "r1 = 0xfeed0000 ll\n"
-                       "r2 = r10\n"
-                       "r2 += -4\n"
-                       "call 1\n"
-                       "if r0 == 0 goto out\n"
-                       "r8 = r6\n"
-                       "r8 += r7\n"
-                       "r0 += r8\n"
-                       "r1 = *(u8 *)(r0 + 0)\n"
-                       "out:\n"
-                       "r0 = 0\n"
-                       "exit\n"};
-    program.maps = {mapOf(MapType::Array, 4, 256, 1)};
+    const AsmProgram program =
+        readAtSum("call 7\n"
+                  "r6 = r0\n"
+                  "r6 &= 0xff\n"
+                  "call 7\n"
+                  "if r0 > 5 goto jumped\n" +
+                  fallenInto + "goto merge\n" + "jumped:\n" + jumpedTo + "merge:\n");
     const BothVerdicts both = verifyBoth(program);
     CHECK(both.proven.verdict() == Verdict::Reject);
     CHECK(both.proven.rule() == Rule::MapValueBounds);
